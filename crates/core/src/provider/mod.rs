@@ -1,0 +1,184 @@
+//! One module per provider. Each turns a [`Query`] into the [`Request`] its API understands and
+//! its responses into a [`Page`]. Adding a provider means one new module and one arm in
+//! [`adapter_for`].
+
+mod eightbyeight;
+mod json;
+mod request;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Page, PageToken, ProviderError, Query};
+pub use request::{Method, Request, encode_component};
+
+/// The provider APIs cardfile speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ProviderKind {
+    #[serde(rename = "talkdesk")]
+    Talkdesk,
+    #[serde(rename = "symphony")]
+    Symphony,
+    #[serde(rename = "gws")]
+    Gws,
+    #[serde(rename = "8x8")]
+    EightByEight,
+    #[serde(rename = "smartflo")]
+    Smartflo,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 5] = [
+        ProviderKind::Talkdesk,
+        ProviderKind::Symphony,
+        ProviderKind::Gws,
+        ProviderKind::EightByEight,
+        ProviderKind::Smartflo,
+    ];
+
+    /// The name used in configuration and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Talkdesk => "talkdesk",
+            ProviderKind::Symphony => "symphony",
+            ProviderKind::Gws => "gws",
+            ProviderKind::EightByEight => "8x8",
+            ProviderKind::Smartflo => "smartflo",
+        }
+    }
+
+    /// The provider's product name, for messages shown to people.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            ProviderKind::Talkdesk => "Talkdesk",
+            ProviderKind::Symphony => "Symphony Connect",
+            ProviderKind::Gws => "Genesys GWS",
+            ProviderKind::EightByEight => "8x8 Connect",
+            ProviderKind::Smartflo => "Tata Smartflo",
+        }
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ProviderKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ProviderKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown provider kind `{s}` (expected one of talkdesk, symphony, gws, 8x8, smartflo)"
+                )
+            })
+    }
+}
+
+/// How a provider pages through results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Paging {
+    PageNumber,
+    PageIndex,
+    Offset,
+    Cursor,
+}
+
+/// What a provider can answer server-side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capabilities {
+    pub text: bool,
+    pub phone: bool,
+    pub email: bool,
+    pub id: bool,
+    pub paging: Paging,
+    pub knows_total: bool,
+}
+
+impl Capabilities {
+    pub fn answers(&self, query: &Query) -> bool {
+        match query {
+            Query::Text(_) => self.text,
+            Query::Phone(_) => self.phone,
+            Query::Email(_) => self.email,
+            Query::Id(_) => self.id,
+        }
+    }
+}
+
+/// Non-secret per-source settings, as the proxy hands them to the widget.
+pub type SourceOptions = BTreeMap<String, String>;
+
+/// Request building and response parsing for one configured source.
+pub trait Adapter {
+    fn kind(&self) -> ProviderKind;
+    fn capabilities(&self) -> Capabilities;
+    /// The request for `query`, at page `at` (`None` = first page).
+    fn build_request(&self, query: &Query, at: Option<&PageToken>) -> Result<Request, ProviderError>;
+    /// Parses the response to the request built for `query` at `at`.
+    fn parse_response(
+        &self,
+        query: &Query,
+        at: Option<&PageToken>,
+        status: u16,
+        body: &[u8],
+    ) -> Result<Page, ProviderError>;
+}
+
+/// Why a source's options cannot make an adapter.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("source `{source_id}`: option `{option}` {reason}")]
+pub struct OptionError {
+    pub source_id: String,
+    pub option: String,
+    pub reason: String,
+}
+
+/// The adapter for a source of `kind` with id `source_id` and its options.
+pub fn adapter_for(
+    kind: ProviderKind,
+    source_id: &str,
+    options: &SourceOptions,
+) -> Result<Box<dyn Adapter>, OptionError> {
+    match kind {
+        ProviderKind::EightByEight => Ok(Box::new(eightbyeight::EightByEight::new(source_id, options)?)),
+        other => Err(OptionError {
+            source_id: source_id.to_owned(),
+            option: "kind".into(),
+            reason: format!("`{other}` has no adapter yet"),
+        }),
+    }
+}
+
+/// Reads a whole-number option within `range`, or its default.
+fn number_option(
+    source_id: &str,
+    options: &SourceOptions,
+    name: &str,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, OptionError> {
+    let Some(raw) = options.get(name) else {
+        return Ok(default);
+    };
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| OptionError {
+            source_id: source_id.to_owned(),
+            option: name.to_owned(),
+            reason: format!(
+                "must be a whole number from {} to {}, not `{raw}`",
+                range.start(),
+                range.end()
+            ),
+        })
+}

@@ -1,0 +1,1 @@
+//! cardfile widget
