@@ -1,0 +1,161 @@
+//! Which upstream calls each provider kind allows. Everything else is refused before any
+//! upstream request is made: the proxy is not an open proxy.
+
+use axum::http::Method;
+
+/// `*` stands for exactly one path segment.
+const TALKDESK: &[&str] = &["/fsi/contacts", "/fsi/contacts/*"];
+const SYMPHONY: &[&str] = &[
+    "/api/v2/customer/contacts",
+    "/api/v2/customer/contact",
+    "/api/v2/customer/contacts/*/advisors",
+    "/api/v1/customer/advisors/*/externalNetwork/*/contacts",
+    "/api/v1/customer/contacts/externalNetwork/*/search",
+];
+const GWS: &[&str] = &["/api/v2/contacts", "/api/v2/contacts/*"];
+const EIGHT_BY_EIGHT: &[&str] = &["/api/v1/accounts/*/contacts", "/api/v1/accounts/*/contacts/*"];
+const SMARTFLO: &[&str] = &["/v1/contacts"];
+
+fn readable(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "talkdesk" => TALKDESK,
+        "symphony" => SYMPHONY,
+        "gws" => GWS,
+        "8x8" => EIGHT_BY_EIGHT,
+        "smartflo" => SMARTFLO,
+        _ => &[],
+    }
+}
+
+/// Why a path was refused; shown to the caller as is.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Method,
+    Path(&'static str),
+}
+
+/// Checks a raw (still percent-encoded) path after `/proxy/{source}`.
+pub fn check(kind: &str, method: &Method, raw_path: &str) -> Result<(), Refusal> {
+    if method != Method::GET && method != Method::HEAD {
+        return Err(Refusal::Method);
+    }
+    let segments = safe_segments(raw_path)?;
+    let allowed = readable(kind).iter().any(|pattern| {
+        let pattern: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
+        pattern.len() == segments.len() && pattern.iter().zip(&segments).all(|(p, s)| *p == "*" || p == s)
+    });
+    if allowed {
+        Ok(())
+    } else {
+        Err(Refusal::Path("not a documented endpoint of this provider"))
+    }
+}
+
+/// Splits a path into segments, refusing anything that could step outside the source's base
+/// or smuggle a different meaning past the pattern match.
+fn safe_segments(raw_path: &str) -> Result<Vec<&str>, Refusal> {
+    const MAX_PATH: usize = 512;
+    if raw_path.len() > MAX_PATH {
+        return Err(Refusal::Path("path too long"));
+    }
+    let path = raw_path
+        .strip_prefix('/')
+        .ok_or(Refusal::Path("path must start with /"))?;
+    let segments: Vec<&str> = path.split('/').collect();
+    for segment in &segments {
+        if segment.is_empty() {
+            return Err(Refusal::Path("empty path segment"));
+        }
+        if *segment == "." || *segment == ".." {
+            return Err(Refusal::Path("dot segment"));
+        }
+        let mut bytes = segment.bytes();
+        while let Some(b) = bytes.next() {
+            let fine = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:".contains(&b);
+            if b == b'%' {
+                // An encoded byte is allowed only if it is harmless once decoded.
+                let hex = [bytes.next(), bytes.next()];
+                let decoded = match hex {
+                    [Some(h), Some(l)] => std::str::from_utf8(&[h, l])
+                        .ok()
+                        .and_then(|s| u8::from_str_radix(s, 16).ok()),
+                    _ => None,
+                };
+                match decoded {
+                    Some(d)
+                        if d.is_ascii_alphanumeric()
+                            || d == b'-'
+                            || d == b'_'
+                            || d == b'+'
+                            || d == b' '
+                            || d >= 0x80 => {}
+                    _ => return Err(Refusal::Path("encoded separator, dot or control character")),
+                }
+            } else if !fine {
+                return Err(Refusal::Path("character not allowed in a path"));
+            }
+        }
+    }
+    Ok(segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_endpoints_pass() {
+        assert_eq!(
+            check("8x8", &Method::GET, "/api/v1/accounts/abc123/contacts"),
+            Ok(())
+        );
+        assert_eq!(
+            check("8x8", &Method::GET, "/api/v1/accounts/abc123/contacts/42"),
+            Ok(())
+        );
+        assert_eq!(
+            check(
+                "symphony",
+                &Method::GET,
+                "/api/v1/customer/contacts/externalNetwork/WHATSAPP/search"
+            ),
+            Ok(())
+        );
+        assert_eq!(check("smartflo", &Method::GET, "/v1/contacts"), Ok(()));
+    }
+
+    #[test]
+    fn anything_else_is_refused() {
+        for path in [
+            "/api/v1/accounts/abc/contacts/42/extra",
+            "/api/v1/accounts/../../admin/contacts",
+            "/api/v1/accounts/%2e%2e/contacts",
+            "/api/v1/accounts/%2E%2E/contacts",
+            "/api/v1/accounts/a%2fb/contacts",
+            "/api/v1/accounts/a%5Cb/contacts",
+            "/api/v1/accounts/a\\b/contacts",
+            "/api/v1/accounts//contacts",
+            "/api/v1/accounts/a%0d%0aX:1/contacts",
+            "/api/v1/accounts/a%252e/contacts",
+            "//evil.example/api/v1/accounts/a/contacts",
+            "/api/v1/accounts/a@evil/contacts",
+            "api/v1/accounts/a/contacts",
+            "/v1/contacts",
+        ] {
+            assert!(check("8x8", &Method::GET, path).is_err(), "allowed {path}");
+        }
+        assert_eq!(
+            check("8x8", &Method::POST, "/api/v1/accounts/a/contacts"),
+            Err(Refusal::Method)
+        );
+        assert!(check("nope", &Method::GET, "/v1/contacts").is_err());
+        assert!(
+            check(
+                "8x8",
+                &Method::GET,
+                &format!("/api/v1/accounts/{}/contacts", "a".repeat(600))
+            )
+            .is_err()
+        );
+    }
+}
