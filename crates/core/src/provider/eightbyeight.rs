@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use super::json::{count, flag, list, parse_body, required_text, text};
+use super::common::{page_index, status_error};
+use super::json::{count, flag, lenient_body, list, parse_body, required_text, text};
 use super::{
     Adapter, Capabilities, OptionError, Paging, ProviderKind, Request, SourceOptions, number_option,
 };
@@ -165,16 +166,7 @@ impl Adapter for EightByEight {
                 .to_owned(),
             Query::Text(t) | Query::Email(t) => t.trim().chars().take(MAX_QUERY_CHARS).collect(),
         };
-        let index = match at {
-            None => 0,
-            Some(PageToken::Index(i)) => *i,
-            Some(other) => {
-                return Err(ProviderError::Unsupported {
-                    provider: NAME,
-                    reason: format!("page token {other:?} is not a page index"),
-                });
-            }
-        };
+        let index = page_index(NAME, at)?;
         let mut request = Request::get(self.contacts_path())
             .param("limit", self.page_size)
             .param("offset", index);
@@ -242,12 +234,6 @@ impl Adapter for EightByEight {
 }
 
 fn error_from(status: u16, body: &[u8]) -> ProviderError {
-    let v = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
-    ProviderError::Status {
-        provider: NAME,
-        status,
-        code: text(&v, "code"),
-        message: text(&v, "message").unwrap_or_else(|| format!("HTTP {status}")),
-        retry_after: None,
-    }
+    let v = lenient_body(body);
+    status_error(NAME, status, text(&v, "code"), text(&v, "message"))
 }

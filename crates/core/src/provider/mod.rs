@@ -2,9 +2,15 @@
 //! its responses into a [`Page`]. Adding a provider means one new module and one arm in
 //! [`adapter_for`].
 
+mod common;
+mod dates;
 mod eightbyeight;
+mod gws;
 mod json;
 mod request;
+mod smartflo;
+mod symphony;
+mod talkdesk;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Page, PageToken, ProviderError, Query};
 pub use request::{Method, Request, encode_component};
+pub use smartflo::Smartflo;
 
 /// The provider APIs cardfile speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -147,14 +154,54 @@ pub fn adapter_for(
     source_id: &str,
     options: &SourceOptions,
 ) -> Result<Box<dyn Adapter>, OptionError> {
-    match kind {
-        ProviderKind::EightByEight => Ok(Box::new(eightbyeight::EightByEight::new(source_id, options)?)),
-        other => Err(OptionError {
+    Ok(match kind {
+        ProviderKind::Talkdesk => Box::new(talkdesk::Talkdesk::new(source_id, options)?),
+        ProviderKind::Symphony => Box::new(symphony::Symphony::new(source_id, options)?),
+        ProviderKind::Gws => Box::new(gws::Gws::new(source_id, options)?),
+        ProviderKind::EightByEight => Box::new(eightbyeight::EightByEight::new(source_id, options)?),
+        ProviderKind::Smartflo => Box::new(smartflo::Smartflo::new(source_id, options)?),
+    })
+}
+
+impl OptionError {
+    fn new(source_id: &str, option: &str, reason: impl Into<String>) -> Self {
+        OptionError {
             source_id: source_id.to_owned(),
-            option: "kind".into(),
-            reason: format!("`{other}` has no adapter yet"),
-        }),
+            option: option.to_owned(),
+            reason: reason.into(),
+        }
     }
+}
+
+/// Reads a query-parameter name option, or its default. Names are sent as configured, so they
+/// must be non-blank and must not carry characters that belong to the URL syntax.
+fn name_option(
+    source_id: &str,
+    options: &SourceOptions,
+    name: &str,
+    default: &str,
+) -> Result<String, OptionError> {
+    let Some(raw) = options.get(name) else {
+        return Ok(default.to_owned());
+    };
+    let value = raw.trim();
+    if value.is_empty() || value.contains(['&', '=', '?', '#', ' ']) {
+        return Err(OptionError::new(
+            source_id,
+            name,
+            format!("must be a query parameter name, not `{raw}`"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// An optional free-text option: `None` when missing or blank.
+fn text_option(options: &SourceOptions, name: &str) -> Option<String> {
+    options
+        .get(name)
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 /// Reads a whole-number option within `range`, or its default.

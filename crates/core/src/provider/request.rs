@@ -55,6 +55,33 @@ pub fn encode_component(input: &str) -> String {
     out
 }
 
+/// Reverses [`encode_component`]: `%XX` escapes become bytes; a malformed escape is kept as
+/// written. `+` stays `+` (cursors are often base64, where it is a digit).
+pub(crate) fn decode_component(input: &str) -> String {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let escaped = (b == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(decoded) => {
+                out.push(decoded);
+                i += 3;
+            }
+            None => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +90,13 @@ mod tests {
     fn query_values_cannot_break_out_of_their_parameter() {
         let r = Request::get("/c").param("query", "a&b=c d/é").param("limit", 20);
         assert_eq!(r.path_and_query(), "/c?query=a%26b%3Dc%20d%2F%C3%A9&limit=20");
+    }
+
+    #[test]
+    fn decoding_reverses_encoding() {
+        for s in ["a&b=c d/é", "eyJpZCI6MX0=", "a+b", ""] {
+            assert_eq!(decode_component(&encode_component(s)), s);
+        }
+        assert_eq!(decode_component("%zz%4"), "%zz%4");
     }
 }
