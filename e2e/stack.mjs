@@ -1,0 +1,86 @@
+// Starts the real stack for end-to-end tests: the simulator and the proxy (serving the
+// release widget from dist/), each on a free loopback port, and headless Debian Chromium.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const root = new URL('..', import.meta.url).pathname;
+
+export const DEMO_8X8_KEY = 'demo-8x8-key';
+export const DEMO_8X8_ACCOUNT = '0123456789abcdef0123456789abcdef';
+
+/** Spawns `binary` and resolves with its base URL once it prints "listening on http://…". */
+async function start(binary, args, env = {}) {
+  const child = spawn(`${root}target/debug/${binary}`, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${binary} did not start in 30 s`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`${binary} exited with ${code}`)));
+    lines.on('line', (line) => {
+      const match = line.match(/listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return { child, url };
+}
+
+export async function startStack({ contacts = 2000 } = {}) {
+  const sim = await start('cardfile-sim', ['--port', '0', '--contacts', String(contacts)]);
+  const proxy = await start('cardfile-proxy', ['--config', 'config/demo.toml', '--listen', '127.0.0.1:0'], {
+    CARDFILE_SIM_URL: sim.url,
+    CARDFILE_8X8_KEY: DEMO_8X8_KEY,
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+  return {
+    sim: sim.url,
+    proxy: proxy.url,
+    browser,
+    /** A new page that fails the test on any uncaught error or console error (a wasm panic). */
+    async page() {
+      const page = await browser.newPage();
+      page.errors = [];
+      page.on('pageerror', (e) => page.errors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && page.errors.push(m.text()));
+      return page;
+    },
+    async stop() {
+      await browser.close();
+      for (const child of [proxy.child, sim.child]) {
+        child.kill('SIGINT');
+        if (child.exitCode === null) await once(child, 'exit');
+      }
+    },
+  };
+}
+
+/** Asks the simulator directly (not through cardfile) for 8x8 contacts matching `query`. */
+export async function simContacts(sim, query = '', limit = 50) {
+  const url = `${sim}/8x8/api/v1/accounts/${DEMO_8X8_ACCOUNT}/contacts?limit=${limit}&query=${encodeURIComponent(query)}`;
+  const reply = await fetch(url, { headers: { authorization: `Bearer ${DEMO_8X8_KEY}` } });
+  if (!reply.ok) throw new Error(`simulator answered ${reply.status}`);
+  return reply.json();
+}
+
+export async function simRequests(sim) {
+  return (await fetch(`${sim}/_sim/requests`)).json();
+}

@@ -1,0 +1,129 @@
+//! The widget's only HTTP client: the runtime config and provider pages, always through the
+//! proxy (the browser never holds a provider credential).
+
+use cardfile_core::{Page, PageToken, ProviderError, ProviderKind, Query, SourceOptions, adapter_for};
+use gloo_net::http::Request;
+use serde::Deserialize;
+use web_sys::AbortSignal;
+
+/// Served by the proxy next to the widget.
+pub const CONFIG_URL: &str = "/widget/cardfile.json";
+/// Set by the proxy on its own errors (as opposed to a provider's).
+const PROXY_ERROR_HEADER: &str = "x-cardfile-error";
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RuntimeConfig {
+    pub sources: Vec<SourceConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SourceConfig {
+    pub id: String,
+    pub kind: ProviderKind,
+    pub label: String,
+    #[serde(default)]
+    pub options: SourceOptions,
+}
+
+/// Why a source produced no page; each says what the agent can do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchError {
+    /// A newer search replaced this one; nothing to show.
+    Aborted,
+    Network(String),
+    /// The proxy refused or could not reach the provider.
+    Proxy {
+        status: u16,
+        message: String,
+    },
+    Provider {
+        error: ProviderError,
+        retry_after: Option<u64>,
+    },
+    Config(String),
+}
+
+impl FetchError {
+    /// One line for the source's status, naming what went wrong and what to do.
+    pub fn message(&self) -> String {
+        match self {
+            FetchError::Aborted => "cancelled".into(),
+            FetchError::Network(e) => format!("network error ({e}); check the connection and retry"),
+            FetchError::Proxy { status, message } => format!("proxy error {status}: {message}"),
+            FetchError::Provider {
+                error,
+                retry_after: Some(s),
+            } => format!("{error}; retry in {s} s"),
+            FetchError::Provider { error, .. } => match error.status() {
+                Some(401 | 403) => {
+                    format!("{error}; ask an administrator to check this source's credentials")
+                }
+                Some(500..) => format!("{error}; the provider has a problem, retry shortly"),
+                _ => error.to_string(),
+            },
+            FetchError::Config(e) => format!("misconfigured source: {e}"),
+        }
+    }
+}
+
+pub async fn load_config() -> Result<RuntimeConfig, String> {
+    let response = Request::get(CONFIG_URL)
+        .send()
+        .await
+        .map_err(|e| format!("cannot load {CONFIG_URL}: {e}"))?;
+    if !response.ok() {
+        return Err(format!("cannot load {CONFIG_URL}: HTTP {}", response.status()));
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| format!("{CONFIG_URL} is not a valid cardfile config: {e}"))
+}
+
+/// One page of `query` from `source`, starting at `at`.
+pub async fn fetch_page(
+    source: &SourceConfig,
+    query: &Query,
+    at: Option<&PageToken>,
+    abort: Option<&AbortSignal>,
+) -> Result<Page, FetchError> {
+    let adapter = adapter_for(source.kind, &source.id, &source.options)
+        .map_err(|e| FetchError::Config(e.to_string()))?;
+    let request = adapter
+        .build_request(query, at)
+        .map_err(|error| FetchError::Provider {
+            error,
+            retry_after: None,
+        })?;
+    let url = format!("/proxy/{}{}", source.id, request.path_and_query());
+    let response = Request::get(&url).abort_signal(abort).send().await.map_err(|e| {
+        if abort.is_some_and(AbortSignal::aborted) {
+            FetchError::Aborted
+        } else {
+            FetchError::Network(e.to_string())
+        }
+    })?;
+    let status = response.status();
+    let headers = response.headers();
+    let retry_after = headers
+        .get("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let from_proxy = headers.get(PROXY_ERROR_HEADER).is_some();
+    let body = response.binary().await.map_err(|e| {
+        if abort.is_some_and(AbortSignal::aborted) {
+            FetchError::Aborted
+        } else {
+            FetchError::Network(e.to_string())
+        }
+    })?;
+    if from_proxy {
+        let message = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| "unexpected answer".into());
+        return Err(FetchError::Proxy { status, message });
+    }
+    adapter
+        .parse_response(query, at, status, &body)
+        .map_err(|error| FetchError::Provider { error, retry_after })
+}

@@ -1,0 +1,53 @@
+use leptos::prelude::*;
+
+use crate::search::{Search, SourceState, SourceStatus};
+
+/// One line per source: searching, how many found, or what failed with a way to retry.
+#[component]
+pub fn SourceStatusList(search: Search) -> impl IntoView {
+    view! {
+        <ul class="sources" aria-label="Sources" aria-live="polite">
+            {move || {
+                search
+                    .statuses
+                    .get()
+                    .into_iter()
+                    .map(|status| view! { <SourceLine status search /> })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
+#[component]
+fn SourceLine(status: SourceStatus, search: Search) -> impl IntoView {
+    let SourceStatus { id, label, state } = status;
+    let (class, text) = match &state {
+        SourceState::Idle => ("idle", String::new()),
+        SourceState::Searching => ("busy", "searching…".to_owned()),
+        SourceState::Found {
+            shown,
+            total: Some(total),
+        } => ("ok", format!("{shown} shown of {total}")),
+        SourceState::Found { shown, total: None } => ("ok", format!("{shown} found")),
+        SourceState::Exhausted => ("ok", "no more results".to_owned()),
+        SourceState::Failed(message) => ("error", message.clone()),
+    };
+    let failed = matches!(state, SourceState::Failed(_));
+    let retry_id = id.clone();
+    view! {
+        <li class=format!("source {class}") data-source=id.clone()>
+            <span class="source-label">{label}</span>
+            " "
+            <span class="source-state">{text}</span>
+            {failed
+                .then(|| {
+                    view! {
+                        <button class="retry" on:click=move |_| search.retry(&retry_id)>
+                            "Retry"
+                        </button>
+                    }
+                })}
+        </li>
+    }
+}
