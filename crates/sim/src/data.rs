@@ -210,7 +210,7 @@ pub fn people(count: usize, seed: u64) -> Vec<Person> {
                 index,
                 email: format!("{local_part}@{}", locale.domain),
                 company: rng.chance(60).then(|| rng.pick(COMPANIES).to_string()),
-                city: *rng.pick(locale.city),
+                city: locale.city[rng.below(locale.city.len())],
                 street: format!("{} {}", rng.pick(STREETS), 1 + rng.below(300)),
                 postal_code: format!("{:05}", rng.below(100_000)),
                 country: locale.country,
@@ -249,6 +249,36 @@ fn ascii_fold(s: &str) -> String {
         .collect()
 }
 
+/// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, for error timestamps.
+pub fn now_iso8601() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    iso8601(secs)
+}
+
+/// Seconds since the epoch as an ISO-8601 UTC string (Howard Hinnant's civil-from-days).
+pub fn iso8601(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,34 +314,4 @@ mod tests {
             );
         }
     }
-}
-
-/// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, for error timestamps.
-pub fn now_iso8601() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    iso8601(secs)
-}
-
-/// Seconds since the epoch as an ISO-8601 UTC string (Howard Hinnant's civil-from-days).
-pub fn iso8601(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }

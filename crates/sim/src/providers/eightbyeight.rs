@@ -40,7 +40,7 @@ impl Store {
         // 9 in 10 people are 8x8 contacts.
         for p in people.iter().filter(|p| p.index % 10 != 3) {
             let nameless = p.index % 13 == 5;
-            let msisdn = if p.index % 2 == 0 {
+            let msisdn = if p.index.is_multiple_of(2) {
                 p.e164()
             } else {
                 p.e164().trim_start_matches('+').to_owned()
@@ -49,17 +49,17 @@ impl Store {
                 json!({"id": 11, "contacts": 0, "createdAt": "2024-01-10T09:00:00Z",
                 "name": "Customers", "description": "All customers", "isBlacklist": false}),
             ];
-            if p.index % 17 == 0 {
+            if p.index.is_multiple_of(17) {
                 groups.push(
                     json!({"id": 12, "contacts": 0, "createdAt": "2024-02-01T09:00:00Z",
                     "name": "Do not contact", "description": null, "isBlacklist": true}),
                 );
             }
             let mut addresses = json!({"msisdn": msisdn, "email": p.email});
-            if p.index % 4 == 0 {
+            if p.index.is_multiple_of(4) {
                 addresses["lineId"] = json!(format!("line_{}", p.index));
             }
-            if p.index % 6 == 0 {
+            if p.index.is_multiple_of(6) {
                 addresses["weChatUserId"] = json!(format!("wx{}", p.index * 7));
             }
             let contact = json!({
@@ -93,7 +93,7 @@ pub(crate) fn routes() -> Router<Arc<Sim>> {
 }
 
 /// 8x8's error envelope: `{code, message, errorId, timestamp}`.
-fn error(status: StatusCode, code: u32, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, code: u32, message: &str) -> Response {
     static SERIAL: AtomicU64 = AtomicU64::new(1);
     let n = SERIAL.fetch_add(1, Ordering::Relaxed);
     let body = json!({

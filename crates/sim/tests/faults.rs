@@ -1,0 +1,227 @@
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{TestSim, small, start};
+use serde_json::{Value, json};
+
+async fn arm(sim: &TestSim, spec: Value) -> u16 {
+    sim.http
+        .post(sim.url("/_sim/faults"))
+        .json(&spec)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn clear(sim: &TestSim) {
+    let r = sim.http.delete(sim.url("/_sim/faults")).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+}
+
+#[tokio::test]
+async fn status_faults_use_each_providers_error_shape() {
+    let sim = start(small()).await;
+    let td_token = sim.talkdesk_token().await;
+    for status in [401, 403, 404, 429, 500, 502, 503] {
+        for provider in ["8x8", "talkdesk", "symphony", "gws", "smartflo"] {
+            assert_eq!(
+                arm(
+                    &sim,
+                    json!({"provider": provider, "fault": "status", "status": status, "count": 1})
+                )
+                .await,
+                201
+            );
+        }
+        let responses = [
+            ("8x8", sim.eightbyeight("/contacts").await),
+            (
+                "talkdesk",
+                sim.http
+                    .get(sim.url("/talkdesk/fsi/contacts"))
+                    .bearer_auth(&td_token)
+                    .send()
+                    .await
+                    .unwrap(),
+            ),
+            (
+                "symphony",
+                sim.get("/symphony/api/v2/customer/contacts?externalNetwork=WHATSAPP")
+                    .await,
+            ),
+            ("gws", sim.gws("/api/v2/contacts").await),
+            ("smartflo", sim.get("/smartflo/v1/contacts").await),
+        ];
+        for (provider, r) in responses {
+            assert_eq!(r.status().as_u16(), status, "{provider}");
+            let retry = r
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(
+                retry.is_some(),
+                status == 429 || status == 503,
+                "{provider} {status}"
+            );
+            let body: Value = r.json().await.unwrap();
+            match provider {
+                "8x8" => assert!(body["code"].is_number() && body["errorId"].is_string(), "{body}"),
+                "talkdesk" => assert!(body["code"].is_string() && body["fields"].is_array(), "{body}"),
+                "symphony" => assert!(body["type"].is_string() && body["status"] == status, "{body}"),
+                "gws" => assert!(
+                    body["statusCode"].is_number() && body["statusMessage"].is_string(),
+                    "{body}"
+                ),
+                _ if status == 429 => {
+                    assert_eq!(body, json!({"success": "false", "message": "Too many requests."}))
+                }
+                _ => assert_eq!(body["success"], false),
+            }
+        }
+    }
+    // count: 1 used them all up; the next calls are normal again.
+    let listed: Value = sim.get("/_sim/faults").await.json().await.unwrap();
+    assert_eq!(listed, json!([]));
+    assert_eq!(sim.gws("/api/v2/contacts?limit=1").await.status(), 200);
+}
+
+#[tokio::test]
+async fn faults_count_list_and_clear() {
+    let sim = start(small()).await;
+    assert_eq!(
+        arm(
+            &sim,
+            json!({"provider": "gws", "fault": "status", "status": 503, "count": 2})
+        )
+        .await,
+        201
+    );
+    assert_eq!(arm(&sim, json!({"provider": "8x8", "fault": "html"})).await, 201);
+    let listed: Value = sim.get("/_sim/faults").await.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert_eq!(sim.gws("/api/v2/contacts").await.status(), 503);
+    assert_eq!(sim.gws("/api/v2/contacts").await.status(), 503);
+    assert_eq!(sim.gws("/api/v2/contacts").await.status(), 200);
+    // Without count: until cleared; other providers untouched.
+    for _ in 0..3 {
+        assert_eq!(sim.eightbyeight("/contacts").await.status(), 502);
+    }
+    assert_eq!(
+        sim.smartflo_login("demo@cardfile.example", "demo-smartflo-password")
+            .await
+            .status(),
+        200
+    );
+    clear(&sim).await;
+    assert_eq!(sim.eightbyeight("/contacts").await.status(), 200);
+    // Bad specs are refused.
+    assert_eq!(
+        arm(&sim, json!({"provider": "nobody", "fault": "html"})).await,
+        400
+    );
+    assert_eq!(
+        arm(&sim, json!({"provider": "gws", "fault": "explode"})).await,
+        400
+    );
+    assert_eq!(
+        arm(&sim, json!({"provider": "gws", "fault": "status", "status": 200})).await,
+        400
+    );
+    assert_eq!(
+        arm(&sim, json!({"provider": "gws", "fault": "latency"})).await,
+        400
+    );
+}
+
+#[tokio::test]
+async fn latency_and_hang() {
+    let sim = start(small()).await;
+    arm(
+        &sim,
+        json!({"provider": "gws", "fault": "latency", "ms": 300, "count": 1}),
+    )
+    .await;
+    let started = Instant::now();
+    assert_eq!(sim.gws("/api/v2/contacts?limit=1").await.status(), 200);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    arm(&sim, json!({"provider": "talkdesk", "fault": "hang"})).await;
+    let started = Instant::now();
+    let r = sim
+        .http
+        .get(sim.url("/talkdesk/fsi/contacts"))
+        .timeout(Duration::from_millis(400))
+        .send()
+        .await;
+    assert!(r.unwrap_err().is_timeout());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // A bounded hang answers 504 in the provider's shape once the bound passes.
+    clear(&sim).await;
+    arm(
+        &sim,
+        json!({"provider": "symphony", "fault": "hang", "ms": 200, "count": 1}),
+    )
+    .await;
+    let r = sim.get("/symphony/api/v2/customer/contacts").await;
+    assert_eq!(r.status(), 504);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["status"], 504);
+}
+
+#[tokio::test]
+async fn malformed_html_and_truncated_bodies() {
+    let sim = start(small()).await;
+    arm(
+        &sim,
+        json!({"provider": "8x8", "fault": "malformed_json", "count": 1}),
+    )
+    .await;
+    let r = sim.eightbyeight("/contacts").await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let text = r.text().await.unwrap();
+    assert!(serde_json::from_str::<Value>(&text).is_err());
+
+    arm(
+        &sim,
+        json!({"provider": "gws", "fault": "html", "status": 503, "count": 1}),
+    )
+    .await;
+    let r = sim.gws("/api/v2/contacts").await;
+    assert_eq!(r.status(), 503);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(r.text().await.unwrap().contains("<html>"));
+
+    let whole = sim.eightbyeight("/contacts?limit=5").await.text().await.unwrap();
+    arm(&sim, json!({"provider": "8x8", "fault": "truncated", "count": 1})).await;
+    let r = sim.eightbyeight("/contacts?limit=5").await;
+    assert_eq!(r.status(), 200);
+    let cut = r.text().await.unwrap();
+    assert_eq!(cut.len(), whole.len() / 2);
+    assert!(whole.starts_with(&cut));
+    assert!(serde_json::from_str::<Value>(&cut).is_err());
+}
+
+#[tokio::test]
+async fn request_counts_cover_every_prefix() {
+    let sim = start(small()).await;
+    sim.http.delete(sim.url("/_sim/requests")).send().await.unwrap();
+    sim.gws("/api/v2/contacts?limit=1").await;
+    sim.get("/smartflo/v1/contacts").await;
+    sim.talkdesk_token().await;
+    let counts: Value = sim.get("/_sim/requests").await.json().await.unwrap();
+    assert_eq!(counts, json!({"gws": 1, "smartflo": 1, "talkdesk": 1}));
+}
