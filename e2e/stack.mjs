@@ -1,13 +1,21 @@
 // Starts the real stack for end-to-end tests: the simulator and the proxy (serving the
 // release widget from dist/), each on a free loopback port, and headless Debian Chromium.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
 const root = new URL('..', import.meta.url).pathname;
 
-export const DEMO_8X8_KEY = 'demo-8x8-key';
+/** The simulator's demo credentials, as config/demo.toml expects them in the environment. */
+export const DEMO_ENV = Object.fromEntries(
+  readFileSync(`${root}config/demo.env`, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#'))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+);
+export const DEMO_8X8_KEY = DEMO_ENV.CARDFILE_8X8_KEY;
 export const DEMO_8X8_ACCOUNT = '0123456789abcdef0123456789abcdef';
 
 /** Spawns `binary` and resolves with its base URL once it prints "listening on http://…". */
@@ -35,8 +43,8 @@ async function start(binary, args, env = {}) {
 export async function startStack({ contacts = 2000 } = {}) {
   const sim = await start('cardfile-sim', ['--port', '0', '--contacts', String(contacts)]);
   const proxy = await start('cardfile-proxy', ['--config', 'config/demo.toml', '--listen', '127.0.0.1:0'], {
+    ...DEMO_ENV,
     CARDFILE_SIM_URL: sim.url,
-    CARDFILE_8X8_KEY: DEMO_8X8_KEY,
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

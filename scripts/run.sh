@@ -7,8 +7,11 @@ port=${CARDFILE_PORT:-8080}
 sim_port=${CARDFILE_SIM_PORT:-8090}
 export CARDFILE_PORT=$port
 export CARDFILE_SIM_URL="http://127.0.0.1:$sim_port"
-# Demo credentials, known to the simulator. A real deployment exports real ones instead.
-export CARDFILE_8X8_KEY=${CARDFILE_8X8_KEY:-demo-8x8-key}
+# Demo credentials, known to the simulator; a variable already set in the environment wins.
+while IFS='=' read -r name value; do
+  case "$name" in ''|'#'*) continue ;; esac
+  [ -n "${!name:-}" ] || export "$name=$value"
+done < config/demo.env
 
 pids=()
 stop() {
