@@ -1,0 +1,303 @@
+//! One card per person: contacts from several sources that share a phone number or an email
+//! address are merged, then ranked for the query.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::matching::{fold, matches};
+use crate::{Contact, Query, phone};
+
+/// A person as found across sources.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MergedContact {
+    /// Stable across re-merges while its first member stays: `source/id`.
+    pub key: String,
+    /// Every member's details together, without duplicates.
+    pub contact: Contact,
+    /// Source ids, in the order they were found.
+    pub sources: Vec<String>,
+    /// `(source, id)` of each member contact.
+    pub members: Vec<(String, String)>,
+}
+
+/// The digits two formats of one number surely share: the last seven.
+fn phone_bucket(number: &str) -> Option<String> {
+    let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 7).then(|| digits[digits.len() - 7..].iter().collect())
+}
+
+fn email_key(address: &str) -> String {
+    address.trim().to_lowercase()
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+/// Groups `contacts` (in the order given) into people and ranks them for `query`.
+pub fn merge(contacts: Vec<Contact>, query: &Query) -> Vec<MergedContact> {
+    let mut parent: Vec<usize> = (0..contacts.len()).collect();
+    let mut by_email: HashMap<String, usize> = HashMap::new();
+    let mut by_phone: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, contact) in contacts.iter().enumerate() {
+        for email in &contact.emails {
+            let key = email_key(&email.value);
+            if key.is_empty() {
+                continue;
+            }
+            match by_email.get(&key) {
+                Some(&j) => union(&mut parent, i, j),
+                None => {
+                    by_email.insert(key, i);
+                }
+            }
+        }
+        for p in &contact.phones {
+            let Some(bucket) = phone_bucket(&p.normalized) else {
+                continue;
+            };
+            let others = by_phone.entry(bucket).or_default();
+            let same_line: Vec<usize> = others
+                .iter()
+                .copied()
+                .filter(|&j| {
+                    contacts[j]
+                        .phones
+                        .iter()
+                        .any(|q| phone::phone_matches(&q.normalized, &p.normalized))
+                })
+                .collect();
+            others.push(i);
+            for j in same_line {
+                union(&mut parent, i, j);
+            }
+        }
+    }
+    let mut groups: Vec<(usize, MergedContact)> = Vec::new();
+    let mut group_of_root: HashMap<usize, usize> = HashMap::new();
+    for (i, contact) in contacts.into_iter().enumerate() {
+        let root = find(&mut parent, i);
+        match group_of_root.get(&root) {
+            Some(&g) => absorb(&mut groups[g].1, contact),
+            None => {
+                group_of_root.insert(root, groups.len());
+                groups.push((i, start_group(contact)));
+            }
+        }
+    }
+    let mut merged: Vec<MergedContact> = groups.into_iter().map(|(_, m)| m).collect();
+    rank(&mut merged, query);
+    merged
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        // The earlier contact stays the root, so the group's key is its first member.
+        let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[high] = low;
+    }
+}
+
+fn start_group(contact: Contact) -> MergedContact {
+    MergedContact {
+        key: format!("{}/{}", contact.source, contact.id),
+        sources: vec![contact.source.clone()],
+        members: vec![(contact.source.clone(), contact.id.clone())],
+        contact,
+    }
+}
+
+fn has_real_name(c: &Contact) -> bool {
+    c.first_name.is_some() || c.last_name.is_some()
+}
+
+fn absorb(group: &mut MergedContact, other: Contact) {
+    if !group.sources.contains(&other.source) {
+        group.sources.push(other.source.clone());
+    }
+    group.members.push((other.source.clone(), other.id.clone()));
+    let c = &mut group.contact;
+    if !has_real_name(c) && has_real_name(&other) {
+        c.display_name = other.display_name.clone();
+        c.first_name = other.first_name.clone();
+        c.last_name = other.last_name.clone();
+    }
+    if c.company.is_none() {
+        c.company = other.company;
+    }
+    for p in other.phones {
+        if !c
+            .phones
+            .iter()
+            .any(|q| phone::phone_matches(&q.normalized, &p.normalized))
+        {
+            c.phones.push(p);
+        }
+    }
+    for e in other.emails {
+        if !c
+            .emails
+            .iter()
+            .any(|f| email_key(&f.value) == email_key(&e.value))
+        {
+            c.emails.push(e);
+        }
+    }
+    extend_unique(&mut c.handles, other.handles);
+    extend_unique(&mut c.addresses, other.addresses);
+    extend_unique(&mut c.groups, other.groups);
+    extend_unique(&mut c.attributes, other.attributes);
+    extend_unique(&mut c.redacted, other.redacted);
+    c.score = match (c.score, other.score) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    if other.updated_at > c.updated_at {
+        c.updated_at = other.updated_at;
+    }
+}
+
+fn extend_unique<T: PartialEq>(into: &mut Vec<T>, items: Vec<T>) {
+    for item in items {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
+}
+
+/// How well the name answers a text query: 3 exactly, 2 as a prefix, 1 containing every
+/// word, 0 otherwise.
+fn name_quality(contact: &Contact, query: &Query) -> u8 {
+    let Query::Text(text) = query else { return 0 };
+    let (name, wanted) = (fold(&contact.display_name), fold(text.trim()));
+    if wanted.is_empty() {
+        0
+    } else if name == wanted {
+        3
+    } else if name.starts_with(&wanted) {
+        2
+    } else if wanted.split_whitespace().all(|w| name.contains(w)) {
+        1
+    } else {
+        0
+    }
+}
+
+/// Exact phone or email matches first, then the providers' own scores, then name matches;
+/// ties keep the order the sources returned.
+pub fn rank(merged: &mut [MergedContact], query: &Query) {
+    let exact =
+        |m: &MergedContact| matches!(query, Query::Phone(_) | Query::Email(_)) && matches(&m.contact, query);
+    merged.sort_by(|a, b| {
+        exact(b)
+            .cmp(&exact(a))
+            .then_with(|| {
+                let (sa, sb) = (a.contact.score.unwrap_or(0.0), b.contact.score.unwrap_or(0.0));
+                sb.partial_cmp(&sa).unwrap_or(Ordering::Equal)
+            })
+            .then_with(|| name_quality(&b.contact, query).cmp(&name_quality(&a.contact, query)))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Email, Phone, ProviderKind};
+
+    fn person(source: &str, id: &str, name: &str, phone: &str, email: Option<&str>) -> Contact {
+        let mut c = Contact::new(source, ProviderKind::Gws, id.into());
+        c.display_name = name.into();
+        c.first_name = name.split(' ').next().map(str::to_owned);
+        c.phones.push(Phone {
+            value: phone.into(),
+            normalized: phone::normalize(phone, Some("351")),
+            label: None,
+            rank: None,
+        });
+        c.emails.extend(email.map(|e| Email {
+            value: e.into(),
+            label: None,
+        }));
+        c
+    }
+
+    #[test]
+    fn the_same_person_in_three_sources_is_one_card_with_three_badges() {
+        let merged = merge(
+            vec![
+                person("talkdesk", "t1", "Maria Oliveira", "+351 912 345 678", None),
+                person("gws", "g1", "Rui Santos", "+351 934 000 111", Some("rui@x.pt")),
+                person(
+                    "8x8",
+                    "e1",
+                    "Maria Oliveira",
+                    "00351912345678",
+                    Some("MARIA@x.pt"),
+                ),
+                person(
+                    "smartflo",
+                    "s1",
+                    "M. Oliveira",
+                    "0912-345-678",
+                    Some("maria@x.pt"),
+                ),
+            ],
+            &Query::Text("Maria Oliveira".into()),
+        );
+        assert_eq!(merged.len(), 2);
+        let maria = merged
+            .iter()
+            .find(|m| m.contact.display_name == "Maria Oliveira")
+            .unwrap();
+        assert_eq!(maria.sources, ["talkdesk", "8x8", "smartflo"]);
+        assert_eq!(maria.key, "talkdesk/t1");
+        assert_eq!(maria.contact.phones.len(), 1, "one number in three formats");
+        assert_eq!(maria.contact.emails.len(), 1, "one address in two cases");
+    }
+
+    #[test]
+    fn a_shared_email_links_contacts_whose_numbers_differ() {
+        let merged = merge(
+            vec![
+                person("a", "1", "Ana", "+351 911 111 111", Some("ana@x.pt")),
+                person("b", "2", "Ana", "+351 922 222 222", Some("ANA@X.PT")),
+            ],
+            &Query::Text("ana".into()),
+        );
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].contact.phones.len(), 2);
+    }
+
+    #[test]
+    fn exact_number_first_then_provider_score_then_name() {
+        let mut scored = person("talkdesk", "t", "Maria Santos", "+351 933 333 333", None);
+        scored.score = Some(0.9);
+        let exact = person("gws", "g", "Zé Maria", "+351 912 345 678", None);
+        let merged = merge(
+            vec![
+                person("8x8", "e", "Maria", "+351 944 444 444", None),
+                scored,
+                exact,
+            ],
+            &Query::Phone("912 345 678".into()),
+        );
+        let order: Vec<&str> = merged.iter().map(|m| m.key.as_str()).collect();
+        assert_eq!(order, ["gws/g", "talkdesk/t", "8x8/e"]);
+
+        let by_name = merge(
+            vec![
+                person("a", "1", "Mariana Silva", "+351 900 000 001", None),
+                person("b", "2", "Maria", "+351 900 000 002", None),
+            ],
+            &Query::Text("maria".into()),
+        );
+        assert_eq!(by_name[0].key, "b/2", "an exact name beats a prefix");
+    }
+}
