@@ -33,6 +33,17 @@ pub struct Config {
     /// Upstream request timeout.
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
+    /// Requests to `/proxy/` one client (one IP address, one IPv6 /64) may make per minute,
+    /// with bursts up to the same number; 0 turns the limit off.
+    #[serde(default = "default_rate_limit")]
+    pub rate_limit_per_minute: u32,
+    /// Largest request body the proxy accepts (only GWS writes have one).
+    #[serde(default = "default_max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// Behind a load balancer: take the client's address from the last `X-Forwarded-For`
+    /// entry (the one the balancer added) instead of the connection's peer.
+    #[serde(default)]
+    pub trust_x_forwarded_for: bool,
     #[serde(default)]
     pub sources: Vec<Source>,
 }
@@ -43,6 +54,14 @@ fn default_listen() -> String {
 
 fn default_timeout_ms() -> u64 {
     10_000
+}
+
+fn default_rate_limit() -> u32 {
+    600
+}
+
+fn default_max_body_bytes() -> usize {
+    64 * 1024
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,13 +76,101 @@ pub struct Source {
     /// Non-secret settings handed to the widget as they are.
     #[serde(default)]
     pub options: BTreeMap<String, String>,
+    /// GWS only: also allow `POST /api/v2/contacts` and `PUT`/`DELETE /api/v2/contacts/{id}`.
+    #[serde(default)]
+    pub allow_writes: bool,
 }
 
+/// How the proxy authenticates to a source. Every `*_env` field names an environment
+/// variable; the proxy reads it once at start-up and refuses to start when it is unset.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "scheme", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "scheme", deny_unknown_fields)]
 pub enum Auth {
     /// `Authorization: Bearer <token>` with a static key (8x8).
+    #[serde(rename = "bearer")]
     Bearer { token_env: String },
+    /// HTTP Basic (GWS). Writes carry the session cookie and CSRF token that a GET to
+    /// `csrf_path` (or any earlier proxied GET) handed out.
+    #[serde(rename = "basic")]
+    Basic {
+        username_env: String,
+        password_env: String,
+        #[serde(default = "default_csrf_path")]
+        csrf_path: String,
+    },
+    /// OAuth2 client credentials (Talkdesk): HTTP Basic client authentication on
+    /// `token_url`, the access token cached until shortly before `expires_in`.
+    #[serde(rename = "oauth2_client_credentials")]
+    OAuth2ClientCredentials {
+        token_url: String,
+        client_id_env: String,
+        client_secret_env: String,
+        #[serde(default)]
+        scope: Option<String>,
+        #[serde(default = "default_oauth_backoff_initial_ms")]
+        backoff_initial_ms: u64,
+        #[serde(default = "default_oauth_backoff_max_ms")]
+        backoff_max_ms: u64,
+    },
+    /// E-mail/password login returning a bearer token (Smartflo). Failed logins back off
+    /// exponentially, and after `max_failed_logins` refusals in a row the proxy stops trying
+    /// until it is restarted, so the provider never locks the account.
+    #[serde(rename = "password_login")]
+    PasswordLogin {
+        login_url: String,
+        email_env: String,
+        password_env: String,
+        #[serde(default = "default_login_backoff_initial_ms")]
+        backoff_initial_ms: u64,
+        #[serde(default = "default_login_backoff_max_ms")]
+        backoff_max_ms: u64,
+        #[serde(default = "default_max_failed_logins")]
+        max_failed_logins: u32,
+    },
+    /// A fresh RS512 JWT for every request (Symphony Connect: `jti` is single-use), with
+    /// `sub = "ces:customer:<key_name>"`. The private key PEM (PKCS#8 or PKCS#1) comes from the
+    /// file whose path `private_key_file_env` holds, or from `private_key_env` itself.
+    #[serde(rename = "jwt_rs512")]
+    JwtRs512 {
+        #[serde(default)]
+        private_key_file_env: Option<String>,
+        #[serde(default)]
+        private_key_env: Option<String>,
+        key_name: String,
+        #[serde(default = "default_jwt_lifetime_secs")]
+        lifetime_secs: u64,
+    },
+}
+
+/// Longest JWT lifetime Symphony accepts (`exp - iat`).
+pub const MAX_JWT_LIFETIME_SECS: u64 = 1800;
+
+fn default_csrf_path() -> String {
+    "/api/v2/contacts?limit=1".into()
+}
+
+fn default_oauth_backoff_initial_ms() -> u64 {
+    1_000
+}
+
+fn default_oauth_backoff_max_ms() -> u64 {
+    60_000
+}
+
+fn default_login_backoff_initial_ms() -> u64 {
+    30_000
+}
+
+fn default_login_backoff_max_ms() -> u64 {
+    30 * 60_000
+}
+
+fn default_max_failed_logins() -> u32 {
+    3
+}
+
+fn default_jwt_lifetime_secs() -> u64 {
+    300
 }
 
 pub const KINDS: [&str; 5] = ["talkdesk", "symphony", "gws", "8x8", "smartflo"];
@@ -84,6 +191,11 @@ impl Config {
         config.listen = expand(&config.listen, env)?;
         for source in &mut config.sources {
             source.base_url = expand(&source.base_url, env)?.trim_end_matches('/').to_owned();
+            match &mut source.auth {
+                Auth::OAuth2ClientCredentials { token_url: url, .. }
+                | Auth::PasswordLogin { login_url: url, .. } => *url = expand(url, env)?,
+                _ => {}
+            }
         }
         config.validate()?;
         Ok(config)
@@ -123,18 +235,95 @@ impl Config {
                     KINDS.join(", ")
                 )));
             }
-            if !(s.base_url.starts_with("http://") || s.base_url.starts_with("https://")) {
+            if !is_http_url(&s.base_url) {
                 return Err(ConfigError::Invalid(format!(
                     "source `{}`: base_url must start with http:// or https://",
                     s.id
                 )));
             }
+            if s.allow_writes && s.kind != "gws" {
+                return Err(ConfigError::Invalid(format!(
+                    "source `{}`: allow_writes is only for kind gws",
+                    s.id
+                )));
+            }
+            s.auth.validate(&s.id)?;
+        }
+        if self.max_body_bytes == 0 {
+            return Err(ConfigError::Invalid("max_body_bytes must be at least 1".into()));
         }
         for origin in &self.allowed_origins {
             if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
                 return Err(ConfigError::Invalid(format!(
                     "allowed origin `{origin}` must be scheme://host[:port] with no path"
                 )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_http_url(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+impl Auth {
+    fn validate(&self, id: &str) -> Result<(), ConfigError> {
+        let invalid = |why: String| Err(ConfigError::Invalid(format!("source `{id}`: {why}")));
+        match self {
+            Auth::Bearer { .. } => {}
+            Auth::Basic { csrf_path, .. } => {
+                if !csrf_path.starts_with('/') || csrf_path.starts_with("//") {
+                    return invalid(format!("csrf_path `{csrf_path}` must be a path starting with /"));
+                }
+            }
+            Auth::OAuth2ClientCredentials {
+                token_url,
+                backoff_initial_ms,
+                backoff_max_ms,
+                ..
+            } => {
+                if !is_http_url(token_url) {
+                    return invalid("token_url must start with http:// or https://".into());
+                }
+                if backoff_initial_ms > backoff_max_ms {
+                    return invalid("backoff_initial_ms must not exceed backoff_max_ms".into());
+                }
+            }
+            Auth::PasswordLogin {
+                login_url,
+                backoff_initial_ms,
+                backoff_max_ms,
+                max_failed_logins,
+                ..
+            } => {
+                if !is_http_url(login_url) {
+                    return invalid("login_url must start with http:// or https://".into());
+                }
+                if backoff_initial_ms > backoff_max_ms {
+                    return invalid("backoff_initial_ms must not exceed backoff_max_ms".into());
+                }
+                if *max_failed_logins == 0 {
+                    return invalid("max_failed_logins must be at least 1".into());
+                }
+            }
+            Auth::JwtRs512 {
+                private_key_file_env,
+                private_key_env,
+                key_name,
+                lifetime_secs,
+            } => {
+                if private_key_file_env.is_some() == private_key_env.is_some() {
+                    return invalid(
+                        "jwt_rs512 needs exactly one of private_key_file_env and private_key_env".into(),
+                    );
+                }
+                if key_name.is_empty() || key_name.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+                    return invalid("key_name must be a plain, non-empty name".into());
+                }
+                if !(1..=MAX_JWT_LIFETIME_SECS).contains(lifetime_secs) {
+                    return invalid(format!("lifetime_secs must be 1 to {MAX_JWT_LIFETIME_SECS}"));
+                }
             }
         }
         Ok(())

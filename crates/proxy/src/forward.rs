@@ -2,18 +2,20 @@
 //! credentials, after the route check.
 
 use std::sync::Arc;
+use std::time::Instant;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::Proxy;
+use crate::auth::{AuthFailure, CsrfSession, Grant};
 use crate::routes::{self, Refusal};
+use crate::{Proxy, Upstream};
 
-/// Response headers worth passing back to the widget; everything else (cookies, upstream
-/// server details) stays behind.
+/// Response headers worth passing back to the widget; everything else (cookies, CSRF
+/// tokens, upstream server details) stays behind.
 const PASSED_BACK: [header::HeaderName; 3] =
     [header::CONTENT_TYPE, header::RETRY_AFTER, header::CONTENT_LENGTH];
 
@@ -28,55 +30,275 @@ pub(crate) fn refuse(status: StatusCode, code: &'static str, message: String) ->
     response
 }
 
+/// One request's line in the log: never a header, a query string or an identifier (the
+/// route is the matched pattern, with `*` for path parameters). `error` is the proxy's own
+/// error code when the answer is the proxy's rather than the provider's.
+fn log(source: &str, method: &Method, route: &str, response: &Response, started: Instant) {
+    let error = response
+        .headers()
+        .get(ERROR_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info!(
+        source,
+        method = %method,
+        route,
+        status = response.status().as_u16(),
+        error,
+        latency_ms = started.elapsed().as_millis() as u64,
+        "proxied request"
+    );
+}
+
 pub(crate) async fn forward(
     State(proxy): State<Arc<Proxy>>,
     Path((source_id, _)): Path<(String, String)>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
+    body: Body,
 ) -> Response {
+    let started = Instant::now();
     let Some(upstream) = proxy.upstreams.get(&source_id) else {
+        tracing::info!(method = %method, status = 404, "request refused: unknown source");
         return refuse(
             StatusCode::NOT_FOUND,
             "unknown_source",
             format!("no source `{source_id}` is configured"),
         );
     };
+    let source = &upstream.source;
     // The raw path, still encoded: axum's decoded `{*path}` would hide `%2F` and friends.
     let prefix_len = "/proxy/".len() + source_id.len();
     let raw_path = uri.path().get(prefix_len..).unwrap_or_default();
-    if let Err(refusal) = routes::check(&upstream.source.kind, &method, raw_path) {
-        let (code, why) = match refusal {
-            Refusal::Method => ("method_not_allowed", format!("{method} is not allowed")),
-            Refusal::Path(why) => ("route_not_allowed", why.to_owned()),
-        };
-        return refuse(
+    let route = match routes::allowed_route(&source.kind, source.allow_writes, &method, raw_path) {
+        Ok(route) => route,
+        Err(refusal) => {
+            let (code, why) = match refusal {
+                Refusal::Method => ("method_not_allowed", format!("{method} is not allowed")),
+                Refusal::Path(why) => ("route_not_allowed", why.to_owned()),
+            };
+            let response = refuse(
+                StatusCode::FORBIDDEN,
+                code,
+                format!("{why}: {}", truncated(raw_path)),
+            );
+            log(&source.id, &method, "(refused)", &response, started);
+            return response;
+        }
+    };
+    let write = method != Method::GET && method != Method::HEAD;
+    if write && !origin_allowed(&headers, &proxy.config.allowed_origins) {
+        let response = refuse(
             StatusCode::FORBIDDEN,
-            code,
-            format!("{why}: {}", truncated(raw_path)),
+            "origin_not_allowed",
+            "writes are accepted only from this site and the configured origins".into(),
         );
+        log(&source.id, &method, route, &response, started);
+        return response;
     }
-    let mut url = format!("{}{}", upstream.source.base_url, raw_path);
+    let limit = proxy.config.max_body_bytes;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = || {
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("request bodies are limited to {limit} bytes"),
+        )
+    };
+    if declared.is_some_and(|n| n > limit as u64) {
+        let response = too_large();
+        log(&source.id, &method, route, &response, started);
+        return response;
+    }
+    // Only writes send a body upstream; it is read whole (it is small, and a retry after a
+    // refreshed token or CSRF session needs it again).
+    let body = if write {
+        match axum::body::to_bytes(body, limit).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                let response = too_large();
+                log(&source.id, &method, route, &response, started);
+                return response;
+            }
+        }
+    } else {
+        Bytes::new()
+    };
+    let mut url = format!("{}{}", source.base_url, raw_path);
     if let Some(query) = uri.query() {
         url.push('?');
         url.push_str(query);
     }
-    let request = proxy
-        .client
-        .request(method, &url)
-        .header(header::ACCEPT, "application/json")
-        .header(header::AUTHORIZATION, upstream.credential.authorization().await);
-    match request.send().await {
+    let call = Call {
+        proxy: &proxy,
+        upstream,
+        method: &method,
+        url: &url,
+        content_type: headers.get(header::CONTENT_TYPE),
+        body,
+        write,
+    };
+    let response = match call.run().await {
         Ok(reply) => pass_back(reply),
-        Err(e) if e.is_timeout() => refuse(
-            StatusCode::GATEWAY_TIMEOUT,
-            "upstream_timeout",
-            format!("{} did not answer in time", upstream.source.label),
-        ),
-        Err(_) => refuse(
-            StatusCode::BAD_GATEWAY,
-            "upstream_unreachable",
-            format!("{} could not be reached", upstream.source.label),
-        ),
+        Err(response) => response,
+    };
+    log(&source.id, &method, route, &response, started);
+    response
+}
+
+/// A write must come from the proxy's own site (same host) or an allowed origin: a browser
+/// on another site could otherwise send a form post with the proxy's credentials.
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        // Not sent by a browser (or a same-origin GET-like request): nothing to check.
+        return true;
+    };
+    if allowed.iter().any(|a| a == origin) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let authority = origin.split_once("://").map(|(_, rest)| rest);
+    matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+}
+
+struct Call<'a> {
+    proxy: &'a Proxy,
+    upstream: &'a Upstream,
+    method: &'a Method,
+    url: &'a str,
+    content_type: Option<&'a HeaderValue>,
+    body: Bytes,
+    write: bool,
+}
+
+impl Call<'_> {
+    /// Sends the request with the source's credentials: after a 401, once more with a fresh
+    /// token (token schemes); after a 403 to a write, once more with a fresh CSRF session.
+    async fn run(&self) -> Result<reqwest::Response, Response> {
+        let credential = &self.upstream.credential;
+        let client = &self.proxy.client;
+        let mut grant = credential.grant(client).await.map_err(|f| self.auth_failure(f))?;
+        let session = credential.session();
+        let mut csrf = match session {
+            Some(s) if self.write => Some(
+                s.for_write(
+                    client,
+                    &self.upstream.source.base_url,
+                    grant.authorization.clone(),
+                )
+                .await
+                .map_err(|f| self.auth_failure(f))?,
+            ),
+            Some(s) => s.current(),
+            None => None,
+        };
+        let mut reply = self.send(&grant, csrf.as_ref()).await?;
+        if reply.status() == StatusCode::UNAUTHORIZED && credential.refreshes_on_401() {
+            tracing::info!(source = %self.upstream.source.id, "upstream said 401: refreshing the token once");
+            credential.invalidate(&grant).await;
+            grant = credential.grant(client).await.map_err(|f| self.auth_failure(f))?;
+            reply = self.send(&grant, csrf.as_ref()).await?;
+        } else if reply.status() == StatusCode::FORBIDDEN
+            && self.write
+            && let (Some(s), Some(used)) = (session, csrf.as_ref())
+        {
+            tracing::info!(source = %self.upstream.source.id, "upstream refused a write: renewing the CSRF session once");
+            s.invalidate(used);
+            csrf = Some(
+                s.for_write(
+                    client,
+                    &self.upstream.source.base_url,
+                    grant.authorization.clone(),
+                )
+                .await
+                .map_err(|f| self.auth_failure(f))?,
+            );
+            reply = self.send(&grant, csrf.as_ref()).await?;
+        }
+        if let Some(s) = session {
+            s.observe(reply.headers());
+        }
+        Ok(reply)
+    }
+
+    async fn send(&self, grant: &Grant, csrf: Option<&CsrfSession>) -> Result<reqwest::Response, Response> {
+        let mut request = self
+            .proxy
+            .client
+            .request(self.method.clone(), self.url)
+            .header(header::ACCEPT, "application/json")
+            .header(header::AUTHORIZATION, grant.authorization.clone());
+        if let Some(csrf) = csrf {
+            request = csrf.apply(request, self.write);
+        }
+        if self.write {
+            let content_type = self
+                .content_type
+                .cloned()
+                .unwrap_or(HeaderValue::from_static("application/json"));
+            request = request
+                .header(header::CONTENT_TYPE, content_type)
+                .body(self.body.clone());
+        }
+        let label = &self.upstream.source.label;
+        request.send().await.map_err(|e| {
+            if e.is_timeout() {
+                refuse(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "upstream_timeout",
+                    format!("{label} did not answer in time"),
+                )
+            } else {
+                refuse(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream_unreachable",
+                    format!("{label} could not be reached"),
+                )
+            }
+        })
+    }
+
+    fn auth_failure(&self, failure: AuthFailure) -> Response {
+        let label = &self.upstream.source.label;
+        match failure {
+            AuthFailure::Refused {
+                status,
+                content_type,
+                body,
+            } => {
+                // The provider's own refusal, as it came: the widget reads it like any
+                // other answer of that provider (and tells the agent to check credentials).
+                let mut response = Response::new(Body::from(body));
+                *response.status_mut() = status;
+                let headers = response.headers_mut();
+                if let Some(content_type) = content_type {
+                    headers.insert(header::CONTENT_TYPE, content_type);
+                }
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                response
+            }
+            AuthFailure::Backoff { retry_after, why } => {
+                let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                let mut response = refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "upstream_auth_backoff",
+                    format!("{label}: {why}; the proxy retries in {secs} s"),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+                response
+            }
+            AuthFailure::Unavailable(why) => refuse(
+                StatusCode::BAD_GATEWAY,
+                "upstream_auth_failed",
+                format!("{label}: {why}"),
+            ),
+        }
     }
 }
 
@@ -97,4 +319,28 @@ fn pass_back(reply: reqwest::Response) -> Response {
 
 fn truncated(s: &str) -> String {
     s.chars().take(120).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_come_from_this_site_or_an_allowed_origin() {
+        let allowed = vec!["https://desk.example".to_owned()];
+        let mut h = HeaderMap::new();
+        assert!(origin_allowed(&h, &allowed), "no Origin: not a browser");
+        h.insert(header::HOST, HeaderValue::from_static("proxy.example:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://proxy.example:8080"),
+        );
+        assert!(origin_allowed(&h, &allowed));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://desk.example"));
+        assert!(origin_allowed(&h, &allowed));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!origin_allowed(&h, &allowed));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!origin_allowed(&h, &allowed));
+    }
 }

@@ -4,6 +4,7 @@
 mod auth;
 pub mod config;
 mod forward;
+mod limit;
 pub mod routes;
 mod widget;
 
@@ -12,9 +13,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware;
 use axum::routing::{any, get};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use config::Config;
+pub use forward::ERROR_HEADER;
 
 pub(crate) struct Upstream {
     pub(crate) source: config::Source,
@@ -25,10 +30,15 @@ pub(crate) struct Proxy {
     pub(crate) config: Config,
     pub(crate) upstreams: HashMap<String, Upstream>,
     pub(crate) client: reqwest::Client,
+    pub(crate) limiter: Option<limit::RateLimiter>,
+    pub(crate) csp: widget::WidgetCsp,
 }
 
 /// Builds the proxy's router. Fails when a credential's environment variable is missing, so
 /// a misconfigured proxy stops at start-up instead of failing every request.
+///
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so the rate limit
+/// sees each client's address (without it, all clients share one bucket).
 pub fn app(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Router, String> {
     let mut upstreams = HashMap::new();
     for source in &config.sources {
@@ -47,15 +57,49 @@ pub fn app(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Route
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    let cors = cors(&config)?;
     let proxy = Arc::new(Proxy {
+        limiter: limit::RateLimiter::new(config.rate_limit_per_minute),
+        csp: widget::WidgetCsp::new(config.widget_dir.as_deref(), &config.allowed_origins),
         config,
         upstreams,
         client,
     });
+    let api = Router::new()
+        .route("/proxy/{source}/{*path}", any(forward::forward))
+        .layer(middleware::from_fn_with_state(proxy.clone(), limit::rate_limit))
+        .route("/widget/cardfile.json", get(widget::runtime_config))
+        .layer(cors);
     let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/proxy/{source}/{*path}", any(forward::forward))
+        .merge(api)
         .merge(widget::routes(&proxy))
         .with_state(proxy);
     Ok(router)
+}
+
+/// CORS for `/proxy/` and the runtime config: only the configured origins, compared
+/// exactly, never `*`; no credentials (the proxy uses no cookies from the browser).
+fn cors(config: &Config) -> Result<CorsLayer, String> {
+    let origins = config
+        .allowed_origins
+        .iter()
+        .map(|o| {
+            HeaderValue::from_str(o).map_err(|_| format!("allowed origin `{o}` is not a valid header value"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut methods = vec![Method::GET, Method::HEAD];
+    if config.sources.iter().any(|s| s.allow_writes) {
+        methods.extend([Method::POST, Method::PUT, Method::DELETE]);
+    }
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods(methods)
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([
+            HeaderName::from_static(forward::ERROR_HEADER),
+            header::RETRY_AFTER,
+        ])
+        .max_age(Duration::from_secs(600))
+        .vary([header::ORIGIN]))
 }

@@ -34,21 +34,46 @@ pub enum Refusal {
     Path(&'static str),
 }
 
-/// Checks a raw (still percent-encoded) path after `/proxy/{source}`.
+/// GWS writes (Custom contacts), allowed only for a source with `allow_writes = true`.
+const GWS_WRITES: &[(Method, &str)] = &[
+    (Method::POST, "/api/v2/contacts"),
+    (Method::PUT, "/api/v2/contacts/*"),
+    (Method::DELETE, "/api/v2/contacts/*"),
+];
+
+/// Checks a raw (still percent-encoded) path after `/proxy/{source}` for a read-only source.
 pub fn check(kind: &str, method: &Method, raw_path: &str) -> Result<(), Refusal> {
-    if method != Method::GET && method != Method::HEAD {
+    allowed_route(kind, false, method, raw_path).map(|_| ())
+}
+
+/// Checks a raw path after `/proxy/{source}`; the matched pattern (`*` for one segment, so
+/// it holds no identifier) names the route in logs.
+pub fn allowed_route(
+    kind: &str,
+    writes: bool,
+    method: &Method,
+    raw_path: &str,
+) -> Result<&'static str, Refusal> {
+    let read = method == Method::GET || method == Method::HEAD;
+    let may_write = writes && kind == "gws";
+    let writable = may_write && GWS_WRITES.iter().any(|(m, _)| m == method);
+    if !(read || writable) {
         return Err(Refusal::Method);
     }
     let segments = safe_segments(raw_path)?;
-    let allowed = readable(kind).iter().any(|pattern| {
+    let matches = |pattern: &str| {
         let pattern: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
         pattern.len() == segments.len() && pattern.iter().zip(&segments).all(|(p, s)| *p == "*" || p == s)
-    });
-    if allowed {
-        Ok(())
+    };
+    let found = if read {
+        readable(kind).iter().copied().find(|p| matches(p))
     } else {
-        Err(Refusal::Path("not a documented endpoint of this provider"))
-    }
+        GWS_WRITES
+            .iter()
+            .find(|(m, p)| m == method && matches(p))
+            .map(|(_, p)| *p)
+    };
+    found.ok_or(Refusal::Path("not a documented endpoint of this provider"))
 }
 
 /// Splits a path into segments, refusing anything that could step outside the source's base
@@ -156,6 +181,34 @@ mod tests {
                 &format!("/api/v1/accounts/{}/contacts", "a".repeat(600))
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn gws_writes_only_when_enabled_and_only_on_contacts() {
+        let id = "/api/v2/contacts/0123456789abcdef0123456789abcdef";
+        for (method, path) in [
+            (Method::POST, "/api/v2/contacts"),
+            (Method::PUT, id),
+            (Method::DELETE, id),
+        ] {
+            assert_eq!(check("gws", &method, path), Err(Refusal::Method));
+            assert!(
+                allowed_route("gws", true, &method, path).is_ok(),
+                "{method} {path}"
+            );
+            assert_eq!(
+                allowed_route("talkdesk", true, &method, "/fsi/contacts"),
+                Err(Refusal::Method)
+            );
+        }
+        assert!(allowed_route("gws", true, &Method::POST, id).is_err());
+        assert!(allowed_route("gws", true, &Method::DELETE, "/api/v2/contacts").is_err());
+        assert!(allowed_route("gws", true, &Method::PATCH, id).is_err());
+        assert!(allowed_route("gws", true, &Method::PUT, "/api/v2/contacts/%2e%2e").is_err());
+        assert_eq!(
+            allowed_route("gws", false, &Method::GET, id),
+            Ok("/api/v2/contacts/*")
         );
     }
 }

@@ -1,7 +1,9 @@
 //! Serves the built widget under `/widget/`, its runtime config, and the demo desktop at `/`,
 //! with the caching and security headers an embedded widget needs.
 
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -9,15 +11,16 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 
 use crate::Proxy;
 
 pub(crate) fn routes(proxy: &Arc<Proxy>) -> Router<Arc<Proxy>> {
-    let mut router = Router::new()
-        .route("/widget/cardfile.json", get(runtime_config))
-        .route("/widget", get(|| async { Redirect::permanent("/widget/") }));
+    let mut router = Router::new().route("/widget", get(|| async { Redirect::permanent("/widget/") }));
     if let Some(dir) = &proxy.config.widget_dir {
         router = router.nest_service(
             "/widget/",
@@ -30,23 +33,180 @@ pub(crate) fn routes(proxy: &Arc<Proxy>) -> Router<Arc<Proxy>> {
     router.layer(middleware::from_fn_with_state(proxy.clone(), page_headers))
 }
 
-/// What the widget needs to know about each source, never a secret.
-async fn runtime_config(State(proxy): State<Arc<Proxy>>) -> Response {
+/// `/widget/cardfile.json`: what the widget needs to know about each source, never a secret,
+/// and which desktop origins may talk to it over the host bridge.
+pub(crate) async fn runtime_config(State(proxy): State<Arc<Proxy>>) -> Response {
     let sources: Vec<_> = proxy
         .config
         .sources
         .iter()
         .map(|s| json!({"id": s.id, "kind": s.kind, "label": s.label, "options": s.options}))
         .collect();
-    let mut response = Json(json!({ "sources": sources })).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let body = json!({ "sources": sources, "allowed_origins": proxy.config.allowed_origins });
+    let mut response = Json(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 
+/// The widget page's Content-Security-Policy. Its `script-src` allows trunk's inline module
+/// loader by hash, so it is computed from `index.html` at start-up, and again whenever the
+/// file changes (a rebuild while the proxy runs).
+pub(crate) struct WidgetCsp {
+    index: Option<PathBuf>,
+    frame_ancestors: String,
+    cached: Mutex<(Option<SystemTime>, String)>,
+}
+
+impl WidgetCsp {
+    pub(crate) fn new(widget_dir: Option<&Path>, allowed_origins: &[String]) -> Self {
+        let frame_ancestors = std::iter::once("'self'")
+            .chain(allowed_origins.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let csp = WidgetCsp {
+            index: widget_dir.map(|d| d.join("index.html")),
+            frame_ancestors,
+            cached: Mutex::new((None, String::new())),
+        };
+        let _ = csp.policy();
+        csp
+    }
+
+    fn policy(&self) -> String {
+        let modified = self
+            .index
+            .as_ref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .and_then(|m| m.modified().ok());
+        let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
+        if cached.1.is_empty() || cached.0 != modified {
+            let html = self
+                .index
+                .as_ref()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default();
+            let hashes = inline_script_hashes(&html);
+            tracing::debug!(
+                inline_scripts = hashes.len(),
+                "widget Content-Security-Policy computed"
+            );
+            *cached = (modified, widget_policy(&hashes, &self.frame_ancestors));
+        }
+        cached.1.clone()
+    }
+
+    /// Other pages (the demo desktop): scripts and styles from files of this origin only,
+    /// never inline.
+    fn other_pages(&self) -> String {
+        format!(
+            "default-src 'self'; script-src 'self'; style-src 'self'; frame-src 'self'; \
+             frame-ancestors {}; base-uri 'none'; form-action 'none'; object-src 'none'",
+            self.frame_ancestors
+        )
+    }
+}
+
+fn widget_policy(hashes: &[String], frame_ancestors: &str) -> String {
+    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+    for hash in hashes {
+        script_src.push_str(&format!(" 'sha256-{hash}'"));
+    }
+    format!(
+        "default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; form-action 'none'; \
+         object-src 'none'"
+    )
+}
+
+/// Base64 SHA-256 of the text of every inline `<script>` (one without `src`) in `html`,
+/// exactly as the browser hashes it for CSP.
+pub(crate) fn inline_script_hashes(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut hashes = Vec::new();
+    let mut at = 0;
+    while let Some(found) = lower[at..].find("<script") {
+        let tag_start = at + found;
+        let after_name = tag_start + "<script".len();
+        // `<scripts>` or `<script-x>` are other elements.
+        if !lower[after_name..]
+            .chars()
+            .next()
+            .is_some_and(|c| c == '>' || c == '/' || c.is_ascii_whitespace())
+        {
+            at = after_name;
+            continue;
+        }
+        let Some(tag_len) = tag_end(&lower[after_name..]) else {
+            break;
+        };
+        let attributes = &lower[after_name..after_name + tag_len];
+        let content_start = after_name + tag_len + 1;
+        let Some(close) = lower[content_start..].find("</script") else {
+            break;
+        };
+        let content_end = content_start + close;
+        if !has_attribute(attributes, "src") {
+            let digest = Sha256::digest(&html.as_bytes()[content_start..content_end]);
+            hashes.push(STANDARD.encode(digest));
+        }
+        at = content_end;
+    }
+    hashes
+}
+
+/// Length of a tag's attribute text up to its closing `>`, skipping quoted values.
+fn tag_end(rest: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in rest.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a tag's (lower-cased) attribute text has attribute `name`, outside quoted values.
+fn has_attribute(attributes: &str, name: &str) -> bool {
+    let mut quote = None;
+    let mut word = String::new();
+    let mut names = Vec::new();
+    let mut in_value = false;
+    for c in attributes.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '=' => {
+                names.push(std::mem::take(&mut word));
+                in_value = true;
+            }
+            None if c.is_ascii_whitespace() || c == '/' => {
+                if !in_value && !word.is_empty() {
+                    names.push(std::mem::take(&mut word));
+                }
+                word.clear();
+                in_value = false;
+            }
+            None if !in_value => word.push(c),
+            None => {}
+        }
+    }
+    if !in_value && !word.is_empty() {
+        names.push(word);
+    }
+    names.iter().any(|n| n == name)
+}
+
 /// Caching by file kind (trunk hashes asset names, so they never change) and a
-/// Content-Security-Policy whose `frame-ancestors` lists the configured desktops.
+/// Content-Security-Policy on every page.
 async fn page_headers(State(proxy): State<Arc<Proxy>>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
@@ -66,11 +226,11 @@ async fn page_headers(State(proxy): State<Arc<Proxy>>, request: Request, next: N
     );
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     if is_page {
-        let ancestors = std::iter::once("'self'")
-            .chain(proxy.config.allowed_origins.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let csp = format!("frame-ancestors {ancestors}; object-src 'none'; base-uri 'none'");
+        let csp = if path.starts_with("/widget/") {
+            proxy.csp.policy()
+        } else {
+            proxy.csp.other_pages()
+        };
         if let Ok(value) = HeaderValue::from_str(&csp) {
             headers.insert(header::CONTENT_SECURITY_POLICY, value);
         }
@@ -85,4 +245,62 @@ fn looks_hashed(path: &str) -> bool {
     stem.rsplit('-')
         .next()
         .is_some_and(|h| h.len() >= 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `trunk build --release` (0.21, minified) writes, as in `dist/index.html`.
+    const TRUNK_RELEASE: &str = r#"<!doctype html><html lang=en><meta charset=utf-8><title>cardfile</title><script type=module>import init, * as bindings from '/widget/cardfile-4cbe3c646949aa28.js';
+const wasm = await init({ module_or_path: '/widget/cardfile-4cbe3c646949aa28_bg.wasm' });
+
+
+window.wasmBindings = bindings;
+
+
+dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));</script><link crossorigin href=/widget/cardfile-4cbe3c646949aa28.js integrity=sha384-VWWFD5 rel=modulepreload></head><body></body></html>"#;
+
+    fn sha256_b64(text: &str) -> String {
+        STANDARD.encode(Sha256::digest(text.as_bytes()))
+    }
+
+    #[test]
+    fn hashes_trunks_inline_loader_exactly() {
+        let start = TRUNK_RELEASE.find("<script type=module>").unwrap() + "<script type=module>".len();
+        let end = TRUNK_RELEASE.find("</script>").unwrap();
+        let script = &TRUNK_RELEASE[start..end];
+        assert!(script.starts_with("import init") && script.ends_with("{detail: {wasm}}));"));
+        assert_eq!(inline_script_hashes(TRUNK_RELEASE), vec![sha256_b64(script)]);
+    }
+
+    #[test]
+    fn skips_external_scripts_and_other_elements_and_reads_quoted_attributes() {
+        let html = r#"<SCRIPT SRC="/a.js"></SCRIPT><scripts>x</scripts>
+            <script type="module" data-x="a>b">let a = "</scr" + "ipt";</script>
+            <script data-src=1>one()</script><script src=/b.js async></script>"#;
+        assert_eq!(
+            inline_script_hashes(html),
+            vec![sha256_b64(r#"let a = "</scr" + "ipt";"#), sha256_b64("one()")]
+        );
+        assert!(inline_script_hashes("<p>no scripts</p><script>unclosed").is_empty());
+    }
+
+    #[test]
+    fn the_widget_policy_allows_the_loader_by_hash_and_nothing_inline() {
+        let dir = std::env::temp_dir().join(format!("cardfile-csp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), TRUNK_RELEASE).unwrap();
+        let csp = WidgetCsp::new(Some(&dir), &["https://desk.example".to_owned()]);
+        let policy = csp.policy();
+        let hash = &inline_script_hashes(TRUNK_RELEASE)[0];
+        assert!(policy.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}';")));
+        assert!(policy.contains("frame-ancestors 'self' https://desk.example;"));
+        assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"));
+        std::fs::write(dir.join("index.html"), "<script>changed()</script>").unwrap();
+        // Coarse file times may not move within the test: force the re-read.
+        csp.cached.lock().unwrap().1.clear();
+        assert!(csp.policy().contains(&sha256_b64("changed()")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -1,0 +1,203 @@
+//! The proxy in front of the real simulator, both served in-process on loopback, with every
+//! auth scheme configured the way `config/demo.toml` does.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use cardfile_proxy::{Config, app};
+use cardfile_sim::SimConfig;
+use serde_json::Value;
+
+pub const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
+
+/// Every secret the tests hand the proxy: none may ever show in a response or a log line.
+pub const SECRETS: &[&str] = &[
+    "demo-8x8-key",
+    "demo-talkdesk-secret",
+    "demo-gws-password",
+    "demo-smartflo-password",
+];
+
+pub fn private_key_path() -> String {
+    format!(
+        "{}/../sim/demo-keys/symphony-demo-private.pem",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// The simulator's demo credentials under the variable names `sources()` uses.
+pub fn demo_env() -> HashMap<String, String> {
+    [
+        ("KEY_8X8", "demo-8x8-key".to_owned()),
+        ("TD_ID", "demo-talkdesk-client".to_owned()),
+        ("TD_SECRET", "demo-talkdesk-secret".to_owned()),
+        ("SYM_KEY_FILE", private_key_path()),
+        ("GWS_USER", "demo-agent".to_owned()),
+        ("GWS_PASSWORD", "demo-gws-password".to_owned()),
+        ("SF_EMAIL", "demo@cardfile.example".to_owned()),
+        ("SF_PASSWORD", "demo-smartflo-password".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// All five kinds against the simulator at `sim`; `extra` is added to the Smartflo auth table.
+pub fn sources(sim: SocketAddr, smartflo_extra: &str) -> String {
+    format!(
+        r#"
+        [[sources]]
+        id = "8x8"
+        kind = "8x8"
+        label = "8x8 Connect"
+        base_url = "http://{sim}/8x8"
+        auth = {{ scheme = "bearer", token_env = "KEY_8X8" }}
+        options = {{ account_id = "{ACCOUNT}" }}
+
+        [[sources]]
+        id = "talkdesk"
+        kind = "talkdesk"
+        label = "Talkdesk"
+        base_url = "http://{sim}/talkdesk"
+        auth = {{ scheme = "oauth2_client_credentials", token_url = "http://{sim}/talkdesk/oauth/token", client_id_env = "TD_ID", client_secret_env = "TD_SECRET", scope = "fsi-contacts:read" }}
+
+        [[sources]]
+        id = "symphony"
+        kind = "symphony"
+        label = "Symphony"
+        base_url = "http://{sim}/symphony"
+        auth = {{ scheme = "jwt_rs512", private_key_file_env = "SYM_KEY_FILE", key_name = "cardfile-demo" }}
+        options = {{ external_network = "WHATSAPP" }}
+
+        [[sources]]
+        id = "gws"
+        kind = "gws"
+        label = "Genesys GWS"
+        base_url = "http://{sim}/gws"
+        auth = {{ scheme = "basic", username_env = "GWS_USER", password_env = "GWS_PASSWORD" }}
+
+        [[sources]]
+        id = "gws-admin"
+        kind = "gws"
+        label = "Genesys GWS (admin)"
+        base_url = "http://{sim}/gws"
+        allow_writes = true
+        auth = {{ scheme = "basic", username_env = "GWS_USER", password_env = "GWS_PASSWORD" }}
+
+        [[sources]]
+        id = "smartflo"
+        kind = "smartflo"
+        label = "Tata Smartflo"
+        base_url = "http://{sim}/smartflo"
+        auth = {{ scheme = "password_login", login_url = "http://{sim}/smartflo/v1/auth/login", email_env = "SF_EMAIL", password_env = "SF_PASSWORD" {smartflo_extra} }}
+        "#
+    )
+}
+
+/// One read endpoint per source above.
+pub const READS: &[(&str, &str)] = &[
+    (
+        "8x8",
+        "/api/v1/accounts/0123456789abcdef0123456789abcdef/contacts?limit=2",
+    ),
+    ("talkdesk", "/fsi/contacts?per_page=2"),
+    (
+        "symphony",
+        "/api/v2/customer/contacts?externalNetwork=WHATSAPP&limit=2",
+    ),
+    ("gws", "/api/v2/contacts?limit=2"),
+    ("smartflo", "/v1/contacts?limit=2"),
+];
+
+pub async fn serve(router: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    addr
+}
+
+pub struct Stack {
+    pub sim: SocketAddr,
+    pub proxy: SocketAddr,
+    pub http: reqwest::Client,
+}
+
+pub fn small_sim() -> SimConfig {
+    SimConfig {
+        contacts: 200,
+        ..SimConfig::default()
+    }
+}
+
+impl Stack {
+    /// The simulator with `sim_config`, and the proxy with `settings` (top-level keys) plus
+    /// the sources `make_sources` writes for the simulator's address, reading `env`.
+    pub async fn start(
+        sim_config: SimConfig,
+        settings: &str,
+        make_sources: impl FnOnce(SocketAddr) -> String,
+        env: HashMap<String, String>,
+    ) -> Stack {
+        let sim = serve(cardfile_sim::app(sim_config)).await;
+        let text = format!("{settings}\n{}", make_sources(sim));
+        let config = Config::parse(&text, &|_| None).unwrap();
+        let router = app(config, &|name| env.get(name).cloned()).unwrap();
+        Stack {
+            sim,
+            proxy: serve(router).await,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Every source with the demo credentials.
+    pub async fn demo() -> Stack {
+        Stack::start(small_sim(), "", |sim| sources(sim, ""), demo_env()).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.proxy)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// `GET /proxy/{source}{path}`.
+    pub async fn read(&self, source: &str, path: &str) -> reqwest::Response {
+        self.get(&format!("/proxy/{source}{path}")).await
+    }
+
+    /// Requests the simulator received for one provider prefix (token endpoints included).
+    pub async fn sim_count(&self, provider: &str) -> u64 {
+        let counts: Value = self
+            .http
+            .get(format!("http://{}/_sim/requests", self.sim))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        counts[provider].as_u64().unwrap_or(0)
+    }
+
+    /// Arms a simulator fault: `{"provider", "fault", "status", "count"}`.
+    pub async fn fault(&self, spec: Value) {
+        let reply = self
+            .http
+            .post(format!("http://{}/_sim/faults", self.sim))
+            .json(&spec)
+            .send()
+            .await
+            .unwrap();
+        assert!(reply.status().is_success(), "fault not armed: {spec}");
+    }
+}
