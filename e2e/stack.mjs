@@ -92,3 +92,58 @@ export async function simContacts(sim, query = '', limit = 50) {
 export async function simRequests(sim) {
   return (await fetch(`${sim}/_sim/requests`)).json();
 }
+
+/** A provider's raw answer, fetched through the proxy (which adds the credentials). */
+export async function raw(proxy, source, path) {
+  const reply = await fetch(`${proxy}/proxy/${source}${path}`);
+  if (!reply.ok) throw new Error(`${source} ${path}: ${reply.status}`);
+  return reply.json();
+}
+
+/** People as each provider stores them: `{name, phone}` read from its raw answers. */
+export async function storedPeople(proxy, source) {
+  const pick = (list, name, phone) =>
+    list.map((c) => ({ name: name(c), phone: phone(c) })).filter((p) => p.name && p.phone);
+  switch (source) {
+    case 'talkdesk': {
+      const page = await raw(proxy, source, '/fsi/contacts?page=1&per_page=50');
+      return pick(
+        page._embedded.contacts.map((e) => e.contact),
+        (c) => c.name,
+        (c) => c.contacts?.find((p) => p.type === 'PHONE')?.value,
+      );
+    }
+    case 'symphony': {
+      const page = await raw(proxy, source, '/api/v2/customer/contacts?externalNetwork=WHATSAPP');
+      return pick(page.contacts, (c) => [c.firstName, c.lastName].filter(Boolean).join(' '), (c) => c.phoneNumber);
+    }
+    case 'gws': {
+      const page = await raw(proxy, source, '/api/v2/contacts?type=Custom&limit=50');
+      return pick(
+        page.contacts,
+        (c) => [c.firstName, c.lastName].filter(Boolean).join(' '),
+        (c) => c.phoneNumber ?? c.phoneNumbers?.[0]?.phoneNumber,
+      );
+    }
+    case '8x8': {
+      const page = await raw(proxy, source, `/api/v1/accounts/${DEMO_8X8_ACCOUNT}/contacts?limit=50`);
+      return pick(page.items, (c) => [c.firstName, c.lastName].filter(Boolean).join(' '), (c) => c.addresses?.msisdn);
+    }
+    case 'smartflo': {
+      const page = await raw(proxy, source, '/v1/contacts?limit=50&page=1');
+      return pick(page.results, (c) => c.name, (c) => c.phone_number);
+    }
+    default:
+      throw new Error(`unknown source ${source}`);
+  }
+}
+
+/** The same number written another way than `stored`: a different prefix and grouping. */
+export function otherFormat(stored) {
+  const digits = stored.replace(/\D/g, '');
+  const spaced = (d) => d.replace(/(\d{3})(?=\d)/g, '$1 ');
+  if (stored.trim().startsWith('+')) return `00${digits}`;
+  if (digits.startsWith('00')) return `+${spaced(digits.slice(2))}`;
+  if (digits.startsWith('0')) return spaced(digits.slice(1));
+  return `+${spaced(digits)}`;
+}

@@ -14,6 +14,9 @@ const PROXY_ERROR_HEADER: &str = "x-cardfile-error";
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RuntimeConfig {
     pub sources: Vec<SourceConfig>,
+    /// Origins of desktops allowed to embed the widget and talk to it (`hostOrigin`).
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -44,6 +47,20 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// A few words for a status line while retrying.
+    pub fn short_reason(&self) -> String {
+        match self {
+            FetchError::Provider { error, .. } => match error.status() {
+                Some(429) => "rate-limited".into(),
+                Some(status) => format!("HTTP {status}"),
+                None => "unreadable answer".into(),
+            },
+            FetchError::Proxy { status, .. } => format!("proxy {status}"),
+            FetchError::Network(_) => "network error".into(),
+            FetchError::Aborted | FetchError::Config(_) => "error".into(),
+        }
+    }
+
     /// One line for the source's status, naming what went wrong and what to do.
     pub fn message(&self) -> String {
         match self {

@@ -3,8 +3,13 @@
 
 pub mod api;
 mod app;
+pub mod bridge;
 pub mod components;
+mod local_index;
 pub mod params;
+mod screen_pop;
 mod search;
+mod theme;
 
 pub use app::App;
+pub use search::{SourceState, SourceStatus};

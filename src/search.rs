@@ -1,20 +1,32 @@
-//! The search state every view reads: which query, which page, what each source answered.
-//! Requests of a superseded search are aborted, and their late answers are dropped.
+//! The search state every view reads: which query, which page, what each source answered,
+//! merged into one list of people. Requests of a superseded search are aborted and their late
+//! answers dropped; transient failures are retried with back-off, honouring `Retry-After`.
 
 use std::collections::HashMap;
 
-use cardfile_core::{Contact, Page, PageToken, Query};
+use cardfile_core::matching::{matches, search_term};
+use cardfile_core::{Contact, MergedContact, Page, PageToken, Query, adapter_for, merge};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortController;
 
 use crate::api::{FetchError, SourceConfig, fetch_page};
+use crate::local_index::LocalIndex;
 
 /// What one source is doing for the current search.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceState {
     Idle,
     Searching,
+    /// Reading every page of a source that cannot search server-side.
+    Indexing {
+        loaded: usize,
+    },
+    /// Waiting before retrying a transient failure.
+    Retrying {
+        seconds: u64,
+        reason: String,
+    },
     Found {
         shown: usize,
         total: Option<u64>,
@@ -33,37 +45,76 @@ pub struct SourceStatus {
 
 type CacheKey = (String, Query, Option<PageToken>);
 
+/// Attempts per request: the first and two retries.
+const ATTEMPTS: u32 = 3;
+/// Longest `Retry-After` honoured inside a search; longer waits fail with the message.
+const MAX_WAIT_SECONDS: u64 = 30;
+
 #[derive(Clone, Copy)]
 pub struct Search {
+    /// Every source the proxy offers.
+    pub configured: RwSignal<Vec<SourceConfig>>,
+    /// The sources searched (all, or those the URL or host chose).
     pub sources: RwSignal<Vec<SourceConfig>>,
     pub query: RwSignal<Option<Query>>,
     /// 0-based page of the merged results.
     pub page: RwSignal<usize>,
     pub statuses: RwSignal<Vec<SourceStatus>>,
+    /// The people on the current page, merged across sources and ranked.
+    pub results: Memo<Vec<MergedContact>>,
     /// The page each source returned for the current query and page.
     pages: RwSignal<Vec<(String, Page)>>,
     /// Per source, the token of each page reached so far (`tokens[0]` is `None`: the start).
     tokens: StoredValue<HashMap<String, Vec<Option<PageToken>>>>,
     cache: StoredValue<HashMap<CacheKey, Page>>,
+    indexes: StoredValue<HashMap<String, LocalIndex>, LocalStorage>,
     generation: StoredValue<u64>,
     abort: StoredValue<Option<AbortController>, LocalStorage>,
 }
 
 impl Search {
     pub fn new() -> Self {
+        let pages = RwSignal::new(Vec::<(String, Page)>::new());
+        let query = RwSignal::new(None::<Query>);
+        let results = Memo::new(move |_| {
+            let contacts: Vec<Contact> = pages.with(|pages| {
+                pages
+                    .iter()
+                    .flat_map(|(_, p)| p.contacts.iter().cloned())
+                    .collect()
+            });
+            query.with(|q| q.as_ref().map(|q| merge(contacts, q)).unwrap_or_default())
+        });
         let search = Search {
+            configured: RwSignal::new(Vec::new()),
             sources: RwSignal::new(Vec::new()),
-            query: RwSignal::new(None),
+            query,
             page: RwSignal::new(0),
             statuses: RwSignal::new(Vec::new()),
-            pages: RwSignal::new(Vec::new()),
+            results,
+            pages,
             tokens: StoredValue::new(HashMap::new()),
             cache: StoredValue::new(HashMap::new()),
+            indexes: StoredValue::new_local(HashMap::new()),
             generation: StoredValue::new(0),
             abort: StoredValue::new_local(None),
         };
         Effect::new(move |_| search.run());
         search
+    }
+
+    /// Sets the sources and starts indexing those that cannot search server-side.
+    pub fn set_sources(&self, sources: Vec<SourceConfig>) {
+        for source in &sources {
+            let indexed = self.indexes.with_value(|i| i.contains_key(&source.id));
+            if !indexed && needs_local_index(source) {
+                self.indexes.update_value(|i| {
+                    i.insert(source.id.clone(), LocalIndex::default());
+                });
+                spawn_local(build_index(*self, source.clone()));
+            }
+        }
+        self.sources.set(sources);
     }
 
     /// Starts a new search from its first page.
@@ -111,27 +162,32 @@ impl Search {
         else {
             return;
         };
-        self.fetch(source, query, page, self.generation.get_value());
+        self.fetch(source, query, page, self.generation.get_value(), false);
     }
 
-    /// Contacts of every source for the current page, in source order.
-    pub fn contacts(&self) -> Vec<Contact> {
-        self.pages.with(|pages| {
-            pages
-                .iter()
-                .flat_map(|(_, p)| p.contacts.iter().cloned())
-                .collect()
+    pub fn label_of(&self, source_id: &str) -> String {
+        self.sources
+            .with_untracked(|s| s.iter().find(|s| s.id == source_id).map(|s| s.label.clone()))
+            .unwrap_or_else(|| source_id.to_owned())
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.statuses.with(|s| {
+            s.iter()
+                .any(|s| matches!(s.state, SourceState::Searching | SourceState::Retrying { .. }))
         })
     }
 
-    pub fn totals(&self) -> Option<u64> {
+    /// Every source has answered the current search, one way or another.
+    pub fn settled(&self) -> bool {
         self.statuses.with(|s| {
-            s.iter()
-                .map(|s| match s.state {
-                    SourceState::Found { total, .. } => total,
-                    _ => Some(0),
+            !s.is_empty()
+                && s.iter().all(|s| {
+                    matches!(
+                        s.state,
+                        SourceState::Found { .. } | SourceState::Failed(_) | SourceState::Exhausted
+                    )
                 })
-                .sum()
         })
     }
 
@@ -154,17 +210,24 @@ impl Search {
                 .map(|s| SourceStatus {
                     id: s.id.clone(),
                     label: s.label.clone(),
-                    state: SourceState::Idle,
+                    state: self.idle_state(s),
                 })
                 .collect(),
         );
         let Some(query) = query else { return };
         for source in sources {
-            self.fetch(source, query.clone(), page, generation);
+            self.fetch(source, query.clone(), page, generation, true);
         }
     }
 
-    fn fetch(&self, source: SourceConfig, query: Query, page: usize, generation: u64) {
+    fn idle_state(&self, source: &SourceConfig) -> SourceState {
+        self.indexes.with_value(|i| match i.get(&source.id) {
+            Some(index) if !index.complete => SourceState::Indexing { loaded: index.len() },
+            _ => SourceState::Idle,
+        })
+    }
+
+    fn fetch(&self, source: SourceConfig, query: Query, page: usize, generation: u64, use_cache: bool) {
         // Page 0 starts at no token; a later page starts at the token the previous one gave,
         // and a source without one has no such page.
         let at = if page == 0 {
@@ -181,30 +244,23 @@ impl Search {
                 }
             }
         };
+        if let Some(local) = self.indexes.with_value(|i| {
+            i.get(&source.id)
+                .map(|index| (index.complete, index.len(), index.search(&query, at.as_ref())))
+        }) {
+            match local {
+                (true, _, found) => self.accept(&source.id, page, found),
+                (false, loaded, _) => self.set_state(&source.id, SourceState::Indexing { loaded }),
+            }
+            return;
+        }
         let key = (source.id.clone(), query.clone(), at.clone());
-        if let Some(cached) = self.cache.with_value(|c| c.get(&key).cloned()) {
+        if use_cache && let Some(cached) = self.cache.with_value(|c| c.get(&key).cloned()) {
             self.accept(&source.id, page, cached);
             return;
         }
         self.set_state(&source.id, SourceState::Searching);
-        let signal = self.abort.with_value(|c| c.as_ref().map(AbortController::signal));
-        let search = *self;
-        spawn_local(async move {
-            let result = fetch_page(&source, &query, at.as_ref(), signal.as_ref()).await;
-            if search.generation.get_value() != generation {
-                return;
-            }
-            match result {
-                Ok(page_data) => {
-                    search.cache.update_value(|c| {
-                        c.insert(key, page_data.clone());
-                    });
-                    search.accept(&source.id, page, page_data);
-                }
-                Err(FetchError::Aborted) => {}
-                Err(error) => search.set_state(&source.id, SourceState::Failed(error.message())),
-            }
-        });
+        spawn_local(ask_source(*self, source, query, at, page, generation, key));
     }
 
     fn accept(&self, source_id: &str, page: usize, data: Page) {
@@ -237,10 +293,169 @@ impl Search {
             }
         });
     }
+
+    fn is_current(&self, generation: u64) -> bool {
+        self.generation.get_value() == generation
+    }
 }
 
 impl Default for Search {
     fn default() -> Self {
         Self::new()
     }
+}
+
+fn needs_local_index(source: &SourceConfig) -> bool {
+    adapter_for(source.kind, &source.id, &source.options)
+        .is_ok_and(|a| !a.capabilities().answers(&Query::Text("x".into())))
+}
+
+/// What is sent for `query`: providers disagree on what several words mean, so a text query
+/// of several words sends its most selective word and the answer is held to every word here.
+fn sent_query(query: &Query) -> (Query, bool) {
+    match query {
+        Query::Text(text) if text.split_whitespace().nth(1).is_some() => {
+            (Query::Text(search_term(text)), true)
+        }
+        other => (other.clone(), false),
+    }
+}
+
+async fn ask_source(
+    search: Search,
+    source: SourceConfig,
+    query: Query,
+    at: Option<PageToken>,
+    page: usize,
+    generation: u64,
+    key: CacheKey,
+) {
+    let (sent, filter_locally) = sent_query(&query);
+    let signal = search
+        .abort
+        .with_value(|c| c.as_ref().map(AbortController::signal));
+    for attempt in 1..=ATTEMPTS {
+        let result = fetch_page(&source, &sent, at.as_ref(), signal.as_ref()).await;
+        if !search.is_current(generation) {
+            return;
+        }
+        let error = match result {
+            Ok(mut found) => {
+                if filter_locally {
+                    found.contacts.retain(|c| matches(c, &query));
+                    // The provider's total counted the looser query.
+                    found.total = None;
+                }
+                search.cache.update_value(|c| {
+                    c.insert(key, found.clone());
+                });
+                search.accept(&source.id, page, found);
+                return;
+            }
+            Err(FetchError::Aborted) => return,
+            Err(error) => error,
+        };
+        let wait = retry_wait(&error, attempt);
+        let Some(seconds) = wait.filter(|_| attempt < ATTEMPTS) else {
+            search.set_state(&source.id, SourceState::Failed(error.message()));
+            return;
+        };
+        search.set_state(
+            &source.id,
+            SourceState::Retrying {
+                seconds,
+                reason: error.short_reason(),
+            },
+        );
+        sleep_ms(if seconds == 0 { 500 } else { seconds * 1000 }).await;
+        if !search.is_current(generation) {
+            return;
+        }
+    }
+}
+
+/// Seconds to wait before attempt `attempt + 1`, or `None` when retrying cannot help.
+fn retry_wait(error: &FetchError, attempt: u32) -> Option<u64> {
+    let backoff = u64::from(attempt); // 1 s, then 2 s
+    match error {
+        FetchError::Provider {
+            retry_after: Some(s), ..
+        } => (*s <= MAX_WAIT_SECONDS).then_some(*s),
+        FetchError::Provider { error, .. } => match error.status() {
+            Some(429 | 500 | 502 | 503 | 504) => Some(backoff),
+            Some(_) => None,
+            // A truncated or garbled body may not repeat.
+            None => matches!(error, cardfile_core::ProviderError::NotJson { .. }).then_some(backoff),
+        },
+        FetchError::Network(_) => Some(backoff),
+        FetchError::Proxy {
+            status: 502..=504, ..
+        } => Some(backoff),
+        _ => None,
+    }
+}
+
+/// Reads every page of `source` into its local index, showing progress, then answers the
+/// current query from it.
+async fn build_index(search: Search, source: SourceConfig) {
+    let list_all = Query::Text(String::new());
+    let mut at: Option<PageToken> = None;
+    loop {
+        let mut result = fetch_page(&source, &list_all, at.as_ref(), None).await;
+        for attempt in 1..ATTEMPTS {
+            match &result {
+                Err(error) => match retry_wait(error, attempt) {
+                    Some(seconds) => {
+                        sleep_ms(seconds * 1000).await;
+                        result = fetch_page(&source, &list_all, at.as_ref(), None).await;
+                    }
+                    None => break,
+                },
+                Ok(_) => break,
+            }
+        }
+        let page = match result {
+            Ok(page) => page,
+            Err(error) => {
+                search.indexes.update_value(|i| {
+                    i.remove(&source.id);
+                });
+                search.set_state(
+                    &source.id,
+                    SourceState::Failed(format!("indexing stopped: {}", error.message())),
+                );
+                return;
+            }
+        };
+        let next = page.next.clone();
+        let loaded = search.indexes.try_update_value(|i| {
+            let index = i.entry(source.id.clone()).or_default();
+            index.add(page.contacts);
+            index.complete = next.is_none();
+            index.len()
+        });
+        let Some(loaded) = loaded else { return };
+        if next.is_none() {
+            break;
+        }
+        search.set_state(&source.id, SourceState::Indexing { loaded });
+        at = next;
+    }
+    // Answer whatever is being searched now from the finished index.
+    if let Some(query) = search.query.get_untracked() {
+        let page = search.page.get_untracked();
+        search.fetch(source, query, page, search.generation.get_value(), true);
+    } else {
+        search.set_state(&source.id, SourceState::Idle);
+    }
+}
+
+async fn sleep_ms(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -1,10 +1,12 @@
 //! The contact card, mounted for real in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use cardfile::components::ContactCard;
-use cardfile_core::{Attribute, Contact, Email, Phone, ProviderKind};
+use cardfile_core::{Attribute, Contact, Email, Handle, Phone, ProviderKind};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use support::{all_text, click, find, mount, settle, text_of};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;
 
@@ -32,47 +34,37 @@ fn contact(name: &str) -> Contact {
         value: "maria@exemplo.pt".into(),
         label: None,
     }];
+    c.handles = vec![Handle {
+        network: "WhatsApp".into(),
+        value: "+351912345678".into(),
+    }];
     c.attributes = vec![Attribute {
         name: "Tier".into(),
         value: "gold".into(),
     }];
-    c.redacted = vec!["birth_date".into()];
+    c.redacted = vec!["_embedded.contacts[0].contact.birth_date".into()];
     c
 }
 
-/// Mounts `card` in a fresh container and returns that container.
-fn mount(card: Contact) -> HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    leptos::mount::mount_to(
-        host.clone(),
-        move || view! { <ContactCard contact=card source_label="8x8 EU" /> },
-    )
-    .forget();
-    host
-}
-
-/// Lets Leptos run the effects a DOM event scheduled (they run asynchronously).
-async fn settle() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-fn text_of(host: &HtmlElement, selector: &str) -> Option<String> {
-    host.query_selector(selector)
-        .unwrap()
-        .and_then(|e| e.text_content())
+/// A card whose open state toggles like the list does it.
+fn mount_card(card: Contact, sources: Vec<&'static str>) -> HtmlElement {
+    let labels: Vec<String> = sources.into_iter().map(String::from).collect();
+    mount(move || {
+        let open = RwSignal::new(false);
+        view! {
+            <ContactCard
+                contact=card
+                sources=labels
+                open=open
+                on_toggle=move |_| open.update(|o| *o = !*o)
+            />
+        }
+    })
 }
 
 #[wasm_bindgen_test]
-fn compact_card_shows_name_company_best_phone_email_and_source() {
-    let host = mount(contact("Maria Oliveira"));
+fn compact_card_shows_name_company_best_phone_email_and_every_source() {
+    let host = mount_card(contact("Maria Oliveira"), vec!["8x8 EU", "Talkdesk"]);
     assert_eq!(text_of(&host, ".name").as_deref(), Some("Maria Oliveira"));
     assert_eq!(text_of(&host, ".company").as_deref(), Some("Acme Seguros"));
     assert_eq!(
@@ -81,45 +73,67 @@ fn compact_card_shows_name_company_best_phone_email_and_source() {
         "rank 0 is the best phone"
     );
     assert_eq!(text_of(&host, ".email").as_deref(), Some("maria@exemplo.pt"));
-    assert_eq!(text_of(&host, ".badge").as_deref(), Some("8x8 EU"));
+    assert_eq!(all_text(&host, ".badge"), ["8x8 EU", "Talkdesk"]);
     assert!(
-        host.query_selector(".details").unwrap().is_none(),
+        find(&host, ".details").is_none(),
         "details stay hidden until asked for"
     );
 }
 
 #[wasm_bindgen_test]
-async fn activating_the_card_shows_every_field_in_rank_order() {
-    let host = mount(contact("Maria Oliveira"));
-    let head: HtmlElement = host
-        .query_selector(".card-head")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+async fn activating_the_card_shows_every_field_in_rank_order_with_actions() {
+    let host = mount_card(contact("Maria Oliveira"), vec!["8x8 EU"]);
+    let head = find(&host, ".card-head").unwrap();
     assert_eq!(head.get_attribute("aria-expanded").as_deref(), Some("false"));
-    head.click();
+    click(&host, ".card-head");
     settle().await;
     assert_eq!(head.get_attribute("aria-expanded").as_deref(), Some("true"));
     let details = text_of(&host, ".details").unwrap();
     let mobile = details.find("+351 912 345 678").unwrap();
     let work = details.find("+351 21 000 0000").unwrap();
     assert!(mobile < work, "phones ordered by rank: {details}");
-    assert!(details.contains("MOBILE") && details.contains("WORK"));
+    assert!(details.contains("MOBILE") && details.contains("WORK") && details.contains("WhatsApp"));
     assert!(details.contains("Tier") && details.contains("gold"));
-    assert!(details.contains("birth_date") && details.contains("redacted"));
-    head.click();
-    settle().await;
-    assert!(
-        host.query_selector(".details").unwrap().is_none(),
-        "a second activation closes it"
+    assert!(details.contains("birth_date") && details.contains("redacted by the provider"));
+    // Standalone (no host): calls and emails are plain tel:/mailto: links built from the values.
+    let hrefs: Vec<String> = {
+        let links = host.query_selector_all(".details a").unwrap();
+        (0..links.length())
+            .filter_map(|i| links.item(i))
+            .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            .filter_map(|e| e.get_attribute("href"))
+            .collect()
+    };
+    assert_eq!(
+        hrefs,
+        [
+            "tel:+351912345678",
+            "tel:+351210000000",
+            "mailto:maria@exemplo.pt"
+        ]
     );
+    click(&host, ".card-head");
+    settle().await;
+    assert!(find(&host, ".details").is_none(), "a second activation closes it");
 }
 
 #[wasm_bindgen_test]
-fn provider_markup_is_shown_as_text_never_parsed() {
+async fn provider_markup_is_shown_as_text_never_parsed_and_never_linked() {
     let hostile = "<img src=x onerror=\"window.__pwned=1\"><b>Bold</b>";
-    let host = mount(contact(hostile));
+    let mut c = contact(hostile);
+    c.phones[1].value = "+1 555<script>".into();
+    c.emails[0].value = "a@x.pt?bcc=evil@x.com".into();
+    let host = mount_card(c, vec!["x"]);
+    click(&host, ".card-head");
+    settle().await;
     assert_eq!(text_of(&host, ".name").as_deref(), Some(hostile));
-    assert!(host.query_selector("img").unwrap().is_none());
-    assert!(host.query_selector(".name b").unwrap().is_none());
+    assert!(find(&host, "img").is_none() && find(&host, "b").is_none() && find(&host, "script").is_none());
+    let links = host.query_selector_all("a").unwrap();
+    for i in 0..links.length() {
+        let href = wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(links.item(i).unwrap())
+            .unwrap()
+            .get_attribute("href")
+            .unwrap();
+        assert!(!href.contains('<') && !href.contains('?'), "unsafe link {href}");
+    }
 }

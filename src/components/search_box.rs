@@ -1,15 +1,38 @@
 use std::time::Duration;
 
+use leptos::html::Input;
 use leptos::prelude::*;
+
+use super::contact_list::RESULTS_ID;
 
 /// Wait after the last keystroke before searching: short enough to feel live, long enough not
 /// to send a request per key.
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
-/// The one search box. Typing searches after a short pause; Enter searches at once.
+/// Keyboard moves the search box hands to the results (combobox pattern).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Down,
+    Up,
+    /// Enter with a highlighted result: open it.
+    Open,
+    /// Escape: clear the search.
+    Clear,
+}
+
+/// The one search box. Typing searches after a short pause; Enter searches at once (or opens
+/// the highlighted result); arrows move through results; Escape clears.
 #[component]
-pub fn SearchBox(#[prop(into)] initial: String, #[prop(into)] on_search: Callback<String>) -> impl IntoView {
-    let (value, set_value) = signal(initial);
+pub fn SearchBox(
+    value: RwSignal<String>,
+    #[prop(into)] on_search: Callback<String>,
+    #[prop(into)] on_navigate: Callback<Nav, bool>,
+    /// DOM id of the highlighted result.
+    #[prop(into)]
+    active_id: Signal<Option<String>>,
+    #[prop(into)] has_results: Signal<bool>,
+    #[prop(optional)] input_ref: NodeRef<Input>,
+) -> impl IntoView {
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let cancel_pending = move || {
         pending.update_value(|handle| {
@@ -20,10 +43,26 @@ pub fn SearchBox(#[prop(into)] initial: String, #[prop(into)] on_search: Callbac
     };
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
-        set_value.set(text.clone());
+        value.set(text.clone());
         cancel_pending();
         let handle = set_timeout_with_handle(move || on_search.run(text), DEBOUNCE).ok();
         pending.set_value(handle);
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let nav = match ev.key().as_str() {
+            "ArrowDown" => Nav::Down,
+            "ArrowUp" => Nav::Up,
+            "Enter" => Nav::Open,
+            "Escape" => Nav::Clear,
+            _ => return,
+        };
+        if nav == Nav::Clear {
+            cancel_pending();
+        }
+        // The navigation handled the key (e.g. Enter opened a result): the form must not submit.
+        if on_navigate.run(nav) {
+            ev.prevent_default();
+        }
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -33,13 +72,21 @@ pub fn SearchBox(#[prop(into)] initial: String, #[prop(into)] on_search: Callbac
     view! {
         <form class="search" role="search" on:submit=on_submit>
             <input
+                node_ref=input_ref
                 type="search"
+                role="combobox"
                 aria-label="Search contacts"
-                placeholder="Name, phone or email"
+                aria-autocomplete="list"
+                aria-controls=RESULTS_ID
+                aria-expanded=move || has_results.get().to_string()
+                aria-activedescendant=move || active_id.get()
+                aria-keyshortcuts="/"
+                placeholder="Name, phone or email  ( / )"
                 autocomplete="off"
                 spellcheck="false"
                 prop:value=value
                 on:input=on_input
+                on:keydown=on_keydown
             />
         </form>
     }
