@@ -42,6 +42,10 @@ pub(crate) struct FaultSpec {
     /// `Retry-After` seconds sent with 429 and 503 (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// Only requests whose path after the provider prefix starts with this (e.g.
+    /// `/v1/contacts`, sparing the login endpoint); absent: every request of the provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -96,11 +100,14 @@ fn parse(spec: &FaultSpec) -> Result<Kind, String> {
 impl Faults {
     /// The faults to apply to one request of `provider`: all latencies, then at most one
     /// other fault; counts are used up as faults apply.
-    fn take(&self, provider: &str) -> (Duration, Option<Kind>) {
+    fn take(&self, provider: &str, path: &str) -> (Duration, Option<Kind>) {
         let mut armed = self.armed.lock().unwrap_or_else(PoisonError::into_inner);
         let mut delay = Duration::ZERO;
         let mut terminal = None;
-        for fault in armed.iter_mut().filter(|f| f.spec.provider == provider) {
+        let targets = |f: &Armed| {
+            f.spec.provider == provider && f.spec.path.as_deref().is_none_or(|p| path.starts_with(p))
+        };
+        for fault in armed.iter_mut().filter(|f| targets(f)) {
             let applies = match fault.kind {
                 Kind::Latency(d) => {
                     delay += d;
@@ -176,7 +183,13 @@ pub(crate) async fn inject(State(sim): State<Arc<Sim>>, request: Request, next: 
         return next.run(request).await;
     }
     let provider = provider.to_owned();
-    let (delay, terminal) = sim.faults.take(&provider);
+    let rest = request
+        .uri()
+        .path()
+        .get(provider.len() + 1..)
+        .unwrap_or_default()
+        .to_owned();
+    let (delay, terminal) = sim.faults.take(&provider, &rest);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }

@@ -225,3 +225,32 @@ async fn request_counts_cover_every_prefix() {
     let counts: Value = sim.get("/_sim/requests").await.json().await.unwrap();
     assert_eq!(counts, json!({"gws": 1, "smartflo": 1, "talkdesk": 1}));
 }
+
+#[tokio::test]
+async fn a_fault_can_target_one_path_and_spare_the_login() {
+    let sim = start(small()).await;
+    let armed = json!({"provider": "smartflo", "fault": "status", "status": 503, "path": "/v1/contacts"});
+    assert_eq!(arm(&sim, armed).await, 201);
+    // The login endpoint is spared, so a token can still be had...
+    let token = sim.smartflo_token().await;
+    // ...while the contacts endpoint fails until cleared.
+    assert_eq!(
+        sim.smartflo_with(&token, "/v1/contacts?limit=5&page=1")
+            .await
+            .status(),
+        503
+    );
+    assert_eq!(
+        sim.smartflo_with(&token, "/v1/contacts?limit=5&page=1")
+            .await
+            .status(),
+        503
+    );
+    clear(&sim).await;
+    assert_eq!(
+        sim.smartflo_with(&token, "/v1/contacts?limit=5&page=1")
+            .await
+            .status(),
+        200
+    );
+}
