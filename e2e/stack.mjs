@@ -1,7 +1,8 @@
 // Starts the real stack for end-to-end tests: the simulator and the proxy (serving the
 // release widget from dist/), each on a free loopback port, and headless Debian Chromium.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
@@ -40,9 +41,25 @@ async function start(binary, args, env = {}) {
   return { child, url };
 }
 
-export async function startStack({ contacts = 2000 } = {}) {
-  const sim = await start('cardfile-sim', ['--port', '0', '--contacts', String(contacts)]);
-  const proxy = await start('cardfile-proxy', ['--config', 'config/demo.toml', '--listen', '127.0.0.1:0'], {
+/**
+ * config/demo.toml for a test run: every test client is 127.0.0.1, so the per-client rate
+ * limit is raised out of the way; `timeoutMs` shortens the upstream timeout.
+ */
+function testConfig({ timeoutMs }) {
+  let text = readFileSync(`${root}config/demo.toml`, 'utf8').replace(
+    /^rate_limit_per_minute = \d+/m,
+    'rate_limit_per_minute = 1000000',
+  );
+  if (timeoutMs) text = text.replace(/^timeout_ms = \d+/m, `timeout_ms = ${timeoutMs}`);
+  const path = `${mkdtempSync(`${tmpdir()}/cardfile-e2e-`)}/proxy.toml`;
+  writeFileSync(path, text);
+  return path;
+}
+
+export async function startStack({ contacts = 2000, timeoutMs, simArgs = [] } = {}) {
+  const sim = await start('cardfile-sim', ['--port', '0', '--contacts', String(contacts), ...simArgs]);
+  const config = testConfig({ timeoutMs });
+  const proxy = await start('cardfile-proxy', ['--config', config, '--listen', '127.0.0.1:0'], {
     ...DEMO_ENV,
     CARDFILE_SIM_URL: sim.url,
   });
@@ -68,7 +85,10 @@ export async function startStack({ contacts = 2000 } = {}) {
       const page = await browser.newPage();
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(e.message));
-      page.on('console', (m) => m.type() === 'error' && page.errors.push(m.text()));
+      // Chromium logs every 4xx/5xx answer as a console error; those are expected here.
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) page.errors.push(m.text());
+      });
       return page;
     },
     async stop() {
@@ -91,6 +111,20 @@ export async function simContacts(sim, query = '', limit = 50) {
 
 export async function simRequests(sim) {
   return (await fetch(`${sim}/_sim/requests`)).json();
+}
+
+/** Arms a simulator fault (`{provider, fault, status?, ms?, retry_after?, count?}`). */
+export async function armFault(sim, spec) {
+  const reply = await fetch(`${sim}/_sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
+  if (!reply.ok) throw new Error(`arming ${JSON.stringify(spec)}: ${reply.status} ${await reply.text()}`);
+}
+
+export async function clearFaults(sim) {
+  await fetch(`${sim}/_sim/faults`, { method: 'DELETE' });
 }
 
 /** A provider's raw answer, fetched through the proxy (which adds the credentials). */

@@ -63,23 +63,43 @@ impl FetchError {
 
     /// One line for the source's status, naming what went wrong and what to do.
     pub fn message(&self) -> String {
-        match self {
-            FetchError::Aborted => "cancelled".into(),
-            FetchError::Network(e) => format!("network error ({e}); check the connection and retry"),
-            FetchError::Proxy { status, message } => format!("proxy error {status}: {message}"),
+        let advice = match self {
+            FetchError::Aborted => return "cancelled".into(),
+            FetchError::Network(_) => "check the connection, then retry",
+            FetchError::Proxy { status: 429, .. } => {
+                "too many searches from this desk; wait a minute, then retry"
+            }
+            FetchError::Proxy { status: 403, .. } => {
+                "the proxy does not allow this request; tell an administrator"
+            }
+            FetchError::Proxy { .. } => "the provider is unreachable or slow; retry shortly",
+            FetchError::Provider {
+                retry_after: Some(_), ..
+            } => "the provider asked to wait; retry in a moment",
+            FetchError::Provider { error, .. } => match error.status() {
+                Some(401 | 403) => "ask an administrator to check this source's credentials",
+                Some(404) => {
+                    "the provider does not know this account or path; check the source's configuration"
+                }
+                Some(429) => "rate-limited by the provider; retry in a moment",
+                Some(500..) => "the provider has a problem; retry shortly",
+                Some(_) => "the provider refused the search; try other words",
+                None => "the provider sent an unreadable answer; retry, and report it if it persists",
+            },
+            FetchError::Config(_) => "tell an administrator",
+        };
+        let what = match self {
+            FetchError::Network(e) => format!("network error ({e})"),
+            FetchError::Proxy { message, .. } => message.clone(),
             FetchError::Provider {
                 error,
                 retry_after: Some(s),
-            } => format!("{error}; retry in {s} s"),
-            FetchError::Provider { error, .. } => match error.status() {
-                Some(401 | 403) => {
-                    format!("{error}; ask an administrator to check this source's credentials")
-                }
-                Some(500..) => format!("{error}; the provider has a problem, retry shortly"),
-                _ => error.to_string(),
-            },
+            } => format!("{error} (retry after {s} s)"),
+            FetchError::Provider { error, .. } => error.to_string(),
             FetchError::Config(e) => format!("misconfigured source: {e}"),
-        }
+            FetchError::Aborted => String::new(),
+        };
+        format!("{what} — {advice}")
     }
 }
 

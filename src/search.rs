@@ -106,15 +106,25 @@ impl Search {
     /// Sets the sources and starts indexing those that cannot search server-side.
     pub fn set_sources(&self, sources: Vec<SourceConfig>) {
         for source in &sources {
-            let indexed = self.indexes.with_value(|i| i.contains_key(&source.id));
-            if !indexed && needs_local_index(source) {
-                self.indexes.update_value(|i| {
-                    i.insert(source.id.clone(), LocalIndex::default());
-                });
-                spawn_local(build_index(*self, source.clone()));
-            }
+            self.ensure_index(source);
         }
         self.sources.set(sources);
+    }
+
+    /// Starts reading `source` into a local index if it needs one and has none (a failed
+    /// indexing run leaves none, so a retry starts over).
+    fn ensure_index(&self, source: &SourceConfig) {
+        if !needs_local_index(source) {
+            return;
+        }
+        let started = self.indexes.with_value(|i| i.contains_key(&source.id));
+        if !started {
+            self.indexes.update_value(|i| {
+                i.insert(source.id.clone(), LocalIndex::default());
+            });
+            self.set_state(&source.id, SourceState::Indexing { loaded: 0 });
+            spawn_local(build_index(*self, source.clone()));
+        }
     }
 
     /// Starts a new search from its first page.
@@ -162,6 +172,8 @@ impl Search {
         else {
             return;
         };
+        // A source whose indexing failed starts it again; the finished index answers.
+        self.ensure_index(&source);
         self.fetch(source, query, page, self.generation.get_value(), false);
     }
 
@@ -406,7 +418,9 @@ async fn build_index(search: Search, source: SourceConfig) {
             match &result {
                 Err(error) => match retry_wait(error, attempt) {
                     Some(seconds) => {
-                        sleep_ms(seconds * 1000).await;
+                        let reason = error.short_reason();
+                        search.set_state(&source.id, SourceState::Retrying { seconds, reason });
+                        sleep_ms(if seconds == 0 { 500 } else { seconds * 1000 }).await;
                         result = fetch_page(&source, &list_all, at.as_ref(), None).await;
                     }
                     None => break,
