@@ -32,17 +32,48 @@ fn email_key(address: &str) -> String {
     address.trim().to_lowercase()
 }
 
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
+/// Contacts grouped into people (union-find). Each group knows its given name, so a shared
+/// number (a household, a switchboard) never joins two people whose names disagree, not
+/// even through a nameless contact that has that number too.
+struct People {
+    parent: Vec<usize>,
+    given: Vec<Option<String>>,
+}
+
+impl People {
+    fn new(contacts: &[Contact]) -> Self {
+        People {
+            parent: (0..contacts.len()).collect(),
+            given: contacts.iter().map(given_name).collect(),
+        }
     }
-    i
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    /// Joins the groups of `a` and `b`; for a shared number only when their names agree.
+    fn join(&mut self, a: usize, b: usize, by_number: bool) {
+        let (ra, rb) = (self.root(a), self.root(b));
+        if ra == rb || (by_number && !names_agree(self.given[ra].as_deref(), self.given[rb].as_deref())) {
+            return;
+        }
+        // The earlier contact stays the root, so the group's key is its first member.
+        let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[high] = low;
+        if self.given[low].is_none() {
+            self.given[low] = self.given[high].take();
+        }
+    }
 }
 
 /// Groups `contacts` (in the order given) into people and ranks them for `query`.
 pub fn merge(contacts: Vec<Contact>, query: &Query) -> Vec<MergedContact> {
-    let mut parent: Vec<usize> = (0..contacts.len()).collect();
+    let mut people = People::new(&contacts);
     let mut by_email: HashMap<String, usize> = HashMap::new();
     let mut by_phone: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, contact) in contacts.iter().enumerate() {
@@ -52,7 +83,7 @@ pub fn merge(contacts: Vec<Contact>, query: &Query) -> Vec<MergedContact> {
                 continue;
             }
             match by_email.get(&key) {
-                Some(&j) => union(&mut parent, i, j),
+                Some(&j) => people.join(i, j, false),
                 None => {
                     by_email.insert(key, i);
                 }
@@ -75,14 +106,14 @@ pub fn merge(contacts: Vec<Contact>, query: &Query) -> Vec<MergedContact> {
                 .collect();
             others.push(i);
             for j in same_line {
-                union(&mut parent, i, j);
+                people.join(i, j, true);
             }
         }
     }
     let mut groups: Vec<(usize, MergedContact)> = Vec::new();
     let mut group_of_root: HashMap<usize, usize> = HashMap::new();
     for (i, contact) in contacts.into_iter().enumerate() {
-        let root = find(&mut parent, i);
+        let root = people.root(i);
         match group_of_root.get(&root) {
             Some(&g) => absorb(&mut groups[g].1, contact),
             None => {
@@ -96,12 +127,27 @@ pub fn merge(contacts: Vec<Contact>, query: &Query) -> Vec<MergedContact> {
     merged
 }
 
-fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        // The earlier contact stays the root, so the group's key is its first member.
-        let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        parent[high] = low;
+/// The first word of a real name, folded, without a trailing dot.
+fn given_name(c: &Contact) -> Option<String> {
+    if !has_real_name(c) {
+        return None;
+    }
+    let folded = fold(&c.display_name);
+    folded
+        .split_whitespace()
+        .next()
+        .map(|w| w.trim_end_matches('.').to_owned())
+}
+
+/// Whether two given names can be one person's: the same, one the initial of the other
+/// ("M." and "Maria"), or unknown on either side.
+fn names_agree(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => {
+            let initial = |short: &str, long: &str| short.chars().count() == 1 && long.starts_with(short);
+            x == y || initial(x, y) || initial(y, x)
+        }
+        _ => true,
     }
 }
 
@@ -260,6 +306,40 @@ mod tests {
         assert_eq!(maria.key, "talkdesk/t1");
         assert_eq!(maria.contact.phones.len(), 1, "one number in three formats");
         assert_eq!(maria.contact.emails.len(), 1, "one address in two cases");
+    }
+
+    #[test]
+    fn a_household_line_does_not_make_two_people_one() {
+        let merged = merge(
+            vec![
+                person("gws", "1", "Maria Oliveira", "+351 912 345 678", None),
+                person("gws", "2", "Rui Oliveira", "+351 912 345 678", None),
+                person("8x8", "3", "M. Oliveira", "00351912345678", None),
+            ],
+            &Query::Phone("+351912345678".into()),
+        );
+        let names: Vec<&str> = merged.iter().map(|m| m.contact.display_name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Maria Oliveira", "Rui Oliveira"],
+            "M. joins Maria, not Rui"
+        );
+        assert_eq!(merged[0].sources, ["gws", "8x8"]);
+    }
+
+    #[test]
+    fn a_nameless_contact_on_a_shared_line_bridges_no_one() {
+        let mut nameless = person("smartflo", "0", "", "+351 912 345 678", None);
+        nameless.first_name = None;
+        let merged = merge(
+            vec![
+                person("gws", "1", "Maria Oliveira", "+351 912 345 678", None),
+                nameless,
+                person("gws", "2", "Rui Oliveira", "+351 912 345 678", None),
+            ],
+            &Query::Phone("+351912345678".into()),
+        );
+        assert_eq!(merged.len(), 2, "{merged:?}");
     }
 
     #[test]

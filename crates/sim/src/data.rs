@@ -193,7 +193,7 @@ const STREETS: &[&str] = &[
 /// Generates `count` people from `seed`; the same arguments give the same people.
 pub fn people(count: usize, seed: u64) -> Vec<Person> {
     let mut rng = Rng::new(seed);
-    (0..count)
+    let mut people: Vec<Person> = (0..count)
         .map(|index| {
             let locale = rng.pick(LOCALES);
             let first_name = rng.pick(locale.first).to_string();
@@ -221,8 +221,22 @@ pub fn people(count: usize, seed: u64) -> Vec<Person> {
                 last_name,
             }
         })
-        .collect()
+        .collect();
+    // Households: one person in 97 shares the previous person's main number (a family
+    // line), so a caller's number can match several people.
+    for index in (1..people.len()).filter(|i| i % HOUSEHOLD_EVERY == 1) {
+        let (country, calling_code, national) = {
+            let p = &people[index - 1];
+            (p.country, p.calling_code, p.national.clone())
+        };
+        let p = &mut people[index];
+        (p.country, p.calling_code, p.national) = (country, calling_code, national);
+    }
+    people
 }
+
+/// One person in this many shares a number with the person before.
+pub const HOUSEHOLD_EVERY: usize = 97;
 
 fn national_number(rng: &mut Rng, locale: &Locale) -> String {
     let mut n = locale.mobile_prefix.to_owned();
