@@ -81,8 +81,8 @@ export async function startStack({ contacts = 2000, timeoutMs, simArgs = [] } = 
     proxy: proxy.url,
     browser,
     /** A new page that fails the test on any uncaught error or console error (a wasm panic). */
-    async page() {
-      const page = await browser.newPage();
+    async page(options = {}) {
+      const page = await browser.newPage(options);
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(e.message));
       // Chromium logs every 4xx/5xx answer as a console error; those are expected here.
@@ -180,4 +180,20 @@ export function otherFormat(stored) {
   if (digits.startsWith('00')) return `+${spaced(digits.slice(2))}`;
   if (digits.startsWith('0')) return spaced(digits.slice(1));
   return `+${spaced(digits)}`;
+}
+
+/**
+ * `startStack` with the simulator's `--adversarial` data: hostile strings (markup, script
+ * calling `__cardfile_canary()`, bidi, control characters…) in every free-text field.
+ */
+export async function startAdversarialStack({ contacts = 400 } = {}) {
+  const previous = process.env.CARDFILE_SIM_ADVERSARIAL;
+  // The simulator reads the flag from its environment; set only while it is spawned.
+  process.env.CARDFILE_SIM_ADVERSARIAL = 'true';
+  try {
+    return await startStack({ contacts });
+  } finally {
+    if (previous === undefined) delete process.env.CARDFILE_SIM_ADVERSARIAL;
+    else process.env.CARDFILE_SIM_ADVERSARIAL = previous;
+  }
 }
