@@ -14,15 +14,21 @@ pub enum Query {
 
 impl Query {
     /// Classifies free input: an `@` means email, something made of digits and phone
-    /// punctuation means phone, anything else is text.
+    /// punctuation means phone, anything else is text. Runs of whitespace (tabs and newlines
+    /// pasted along with a name) become one space, and control characters are dropped: no
+    /// provider search wants them, and the proxy refuses them.
     pub fn detect(input: &str) -> Query {
-        let trimmed = input.trim();
-        if trimmed.contains('@') {
-            Query::Email(trimmed.to_owned())
-        } else if phone::looks_like_phone(trimmed) {
-            Query::Phone(trimmed.to_owned())
+        let cleaned: String = input
+            .chars()
+            .filter(|c| !c.is_control() || c.is_whitespace())
+            .collect();
+        let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+        if cleaned.contains('@') {
+            Query::Email(cleaned)
+        } else if phone::looks_like_phone(&cleaned) {
+            Query::Phone(cleaned)
         } else {
-            Query::Text(trimmed.to_owned())
+            Query::Text(cleaned)
         }
     }
 
@@ -57,5 +63,9 @@ mod tests {
             Query::Text("Maria Oliveira".into())
         );
         assert_eq!(Query::detect("R2D2"), Query::Text("R2D2".into()));
+        assert_eq!(
+            Query::detect("Maria\t\n Oliveira\u{0}"),
+            Query::Text("Maria Oliveira".into())
+        );
     }
 }
