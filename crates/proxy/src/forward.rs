@@ -71,7 +71,9 @@ pub(crate) async fn forward(
     // The raw path, still encoded: axum's decoded `{*path}` would hide `%2F` and friends.
     let prefix_len = "/proxy/".len() + source_id.len();
     let raw_path = uri.path().get(prefix_len..).unwrap_or_default();
-    let route = match routes::allowed_route(&source.kind, source.allow_writes, &method, raw_path) {
+    let checked = routes::allowed_route(&source.kind, source.allow_writes, &method, raw_path)
+        .and_then(|route| routes::check_query(uri.query().unwrap_or_default()).map(|()| route));
+    let route = match checked {
         Ok(route) => route,
         Err(refusal) => {
             let (code, why) = match refusal {

@@ -91,7 +91,13 @@ fn safe_segments(raw_path: &str) -> Result<Vec<&str>, Refusal> {
         if segment.is_empty() {
             return Err(Refusal::Path("empty path segment"));
         }
-        if *segment == "." || *segment == ".." {
+        // Servlet containers drop `;parameters` before resolving dot segments, so `..;x`
+        // is `..` to some providers (Tomcat, Jetty).
+        let before_params = segment.split(';').next().unwrap_or_default();
+        if before_params.is_empty() {
+            return Err(Refusal::Path("empty path segment"));
+        }
+        if before_params == "." || before_params == ".." {
             return Err(Refusal::Path("dot segment"));
         }
         let mut bytes = segment.bytes();
@@ -122,6 +128,31 @@ fn safe_segments(raw_path: &str) -> Result<Vec<&str>, Refusal> {
         }
     }
     Ok(segments)
+}
+
+/// Checks a raw query string: it is passed on as written, so it must carry nothing a
+/// provider could read as a line break, a terminator or a second request.
+pub fn check_query(raw_query: &str) -> Result<(), Refusal> {
+    const MAX_QUERY: usize = 4096;
+    if raw_query.len() > MAX_QUERY {
+        return Err(Refusal::Path("query string too long"));
+    }
+    let bytes = raw_query.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_control() || b == b' ' || b == b'\\' || b == b'#' {
+            return Err(Refusal::Path("character not allowed in a query string"));
+        }
+        if b == b'%' {
+            let decoded = bytes
+                .get(i + 1..i + 3)
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+            if decoded.is_some_and(|d| d.is_ascii_control()) {
+                return Err(Refusal::Path("encoded control character in a query string"));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -182,6 +213,43 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn path_parameters_cannot_hide_dot_or_empty_segments() {
+        for path in [
+            "/api/v1/accounts/..;/contacts",
+            "/api/v1/accounts/..;x=1/contacts",
+            "/api/v1/accounts/.;/contacts",
+            "/api/v1/accounts/;x/contacts",
+        ] {
+            assert!(check("8x8", &Method::GET, path).is_err(), "allowed {path}");
+        }
+        assert!(check("8x8", &Method::GET, "/api/v1/accounts/a;b/contacts").is_ok());
+    }
+
+    #[test]
+    fn queries_with_control_characters_are_refused() {
+        for query in [
+            "limit=1%0d%0aX:1",
+            "limit=1%0A",
+            "q=%00",
+            "q=%7f",
+            "q=a b",
+            "q=a\\b",
+            "q=a#b",
+        ] {
+            assert!(check_query(query).is_err(), "allowed {query}");
+        }
+        assert!(check_query(&"a".repeat(5000)).is_err());
+        for query in [
+            "",
+            "limit=10&query=Mar%C3%ADa",
+            "phone=%2B351912345678",
+            "after=YWJj%3D%3D+/",
+        ] {
+            assert_eq!(check_query(query), Ok(()), "{query}");
+        }
     }
 
     #[test]
