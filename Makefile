@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: setup run test lint test-native test-wasm test-e2e widget servers clean
+.PHONY: setup run test lint test-native test-wasm test-e2e widget servers clean fuzz
 
 setup:
 	@scripts/setup.sh
@@ -39,6 +39,22 @@ test-e2e: widget servers
 	node --test --test-concurrency=1 e2e/
 
 test: lint test-native test-wasm test-e2e
+
+## Fuzzes each parser (cargo-fuzz, nightly) for FUZZ_SECONDS, one target at a time; a crash
+## stops it with the input in fuzz/artifacts/<target>/ and the run's log in fuzz/logs/.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= talkdesk symphony gws eightbyeight smartflo bridge
+fuzz:
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+	fuzz/seed.sh
+	mkdir -p fuzz/logs
+	for t in $(FUZZ_TARGETS); do \
+	  dict=provider; if [[ $$t == bridge ]]; then dict=bridge; fi; \
+	  cargo +nightly fuzz run --debug-assertions --jobs 1 $$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/dict/$$dict.dict -print_final_stats=1 \
+	    2>&1 | tee fuzz/logs/$$t.log | grep -v '^#[0-9]*\s*\(NEW\|REDUCE\)'; \
+	  grep -E 'stat::(number_of_executed_units|average_exec_per_sec)|Done [0-9]+ runs' fuzz/logs/$$t.log; \
+	done
 
 clean:
 	cargo clean
