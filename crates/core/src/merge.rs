@@ -1,7 +1,7 @@
 //! One card per person: contacts from several sources that share a phone number or an email
 //! address are merged, then ranked for the query.
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -239,17 +239,35 @@ fn name_quality(contact: &Contact, query: &Query) -> u8 {
 /// Exact phone or email matches first, then the providers' own scores, then name matches;
 /// ties keep the order the sources returned.
 pub fn rank(merged: &mut [MergedContact], query: &Query) {
-    let exact =
-        |m: &MergedContact| matches!(query, Query::Phone(_) | Query::Email(_)) && matches(&m.contact, query);
-    merged.sort_by(|a, b| {
-        exact(b)
-            .cmp(&exact(a))
-            .then_with(|| {
-                let (sa, sb) = (a.contact.score.unwrap_or(0.0), b.contact.score.unwrap_or(0.0));
-                sb.partial_cmp(&sa).unwrap_or(Ordering::Equal)
-            })
-            .then_with(|| name_quality(&b.contact, query).cmp(&name_quality(&a.contact, query)))
+    let by_contact = matches!(query, Query::Phone(_) | Query::Email(_));
+    // Each key is computed once (name_quality folds strings), not once per comparison.
+    merged.sort_by_cached_key(|m| {
+        let exact = by_contact && matches(&m.contact, query);
+        let score = m.contact.score.filter(|s| s.is_finite()).unwrap_or(0.0);
+        (
+            Reverse(exact),
+            Reverse(TotalOrder(score)),
+            Reverse(name_quality(&m.contact, query)),
+        )
     });
+}
+
+/// An `f64` ordered by `total_cmp`, so it can be part of a sort key.
+#[derive(PartialEq)]
+struct TotalOrder(f64);
+
+impl Eq for TotalOrder {}
+
+impl PartialOrd for TotalOrder {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for TotalOrder {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 #[cfg(test)]
