@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: setup run test lint test-native test-wasm test-e2e widget servers clean fuzz
+.PHONY: setup run test lint test-native test-wasm test-e2e widget servers bench clean fuzz
 
 setup:
 	@scripts/setup.sh
@@ -14,6 +14,7 @@ setup:
 ## Release widget (opt-level z, LTO, wasm-opt -Oz) into dist/, as the proxy serves it.
 widget: setup
 	trunk build --release
+	node scripts/compress-dist.mjs dist
 
 servers:
 	cargo build -p cardfile-sim -p cardfile-proxy
@@ -39,6 +40,16 @@ test-e2e: widget servers
 	node --test --test-concurrency=1 e2e/
 
 test: lint test-native test-wasm test-e2e
+
+## Benchmarks (not part of `make test`): widget vs a vanilla-JS page, proxy vs nginx. Builds
+## into target/bench-build and target/bench-dist (never dist/ or target/debug), writes
+## target/bench/report.json and prints a table. See BENCHMARKS.md.
+BENCH_TARGET := $(CURDIR)/target/bench-build
+bench: setup
+	@bench/setup.sh
+	CARGO_TARGET_DIR=$(BENCH_TARGET) cargo build -q --profile server -p cardfile-sim -p cardfile-proxy
+	CARGO_TARGET_DIR=$(BENCH_TARGET) trunk build -q --release --dist $(CURDIR)/target/bench-dist
+	node bench/run.mjs
 
 ## Fuzzes each parser (cargo-fuzz, nightly) for FUZZ_SECONDS, one target at a time; a crash
 ## stops it with the input in fuzz/artifacts/<target>/ and the run's log in fuzz/logs/.
