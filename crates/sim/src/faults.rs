@@ -1,7 +1,8 @@
 //! Fault injection at run time: `POST /_sim/faults` arms a fault for one provider prefix,
 //! `GET` lists the armed ones, `DELETE` clears them. The middleware applies them to the
 //! provider's requests: an error status in the provider's own body shape, added latency, a
-//! hang, malformed JSON, an HTML error page, or the real answer truncated.
+//! hang, malformed JSON, an HTML error page (200 or an error status), the real answer
+//! truncated or mislabelled, or an empty 200.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -28,7 +29,8 @@ const MAX_BODY: usize = 64 * 1024 * 1024;
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub(crate) struct FaultSpec {
     pub provider: String,
-    /// `status`, `latency`, `hang`, `malformed_json`, `html` or `truncated`.
+    /// `status`, `latency`, `hang`, `malformed_json`, `html`, `truncated`, `empty` or
+    /// `wrong_content_type`.
     pub fault: String,
     /// How many requests it applies to; absent: until cleared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,12 +52,19 @@ pub(crate) struct FaultSpec {
 
 #[derive(Debug, Clone, Copy)]
 enum Kind {
-    Status { status: StatusCode, retry_after: u64 },
+    Status {
+        status: StatusCode,
+        retry_after: u64,
+    },
     Latency(Duration),
     Hang(Duration),
     MalformedJson,
     Html(StatusCode),
     Truncated,
+    /// 200 with no body at all.
+    Empty,
+    /// The real answer labelled `text/plain`.
+    WrongContentType,
 }
 
 #[derive(Debug)]
@@ -90,10 +99,14 @@ fn parse(spec: &FaultSpec) -> Result<Kind, String> {
         "malformed_json" => Kind::MalformedJson,
         "html" => Kind::Html(match spec.status {
             None => StatusCode::BAD_GATEWAY,
-            code => error_status(code).ok_or("html takes an HTTP error code in `status`")?,
+            // A proxy or portal page answering 200 is as real as a 502 one.
+            Some(200) => StatusCode::OK,
+            code => error_status(code).ok_or("html takes 200 or an HTTP error code in `status`")?,
         }),
         "truncated" => Kind::Truncated,
-        _ => return Err("fault must be status, latency, hang, malformed_json, html or truncated".into()),
+        "empty" => Kind::Empty,
+        "wrong_content_type" => Kind::WrongContentType,
+        _ => return Err("fault must be status, latency, hang, malformed_json, html, truncated, empty or wrong_content_type".into()),
     })
 }
 
@@ -209,6 +222,14 @@ pub(crate) async fn inject(State(sim): State<Arc<Sim>>, request: Request, next: 
             .into_response(),
         Some(Kind::Html(status)) => html_page(status),
         Some(Kind::Truncated) => truncate(next.run(request).await).await,
+        Some(Kind::Empty) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")]).into_response(),
+        Some(Kind::WrongContentType) => {
+            let mut response = next.run(request).await;
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+            response
+        }
     }
 }
 

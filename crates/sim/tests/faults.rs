@@ -254,3 +254,52 @@ async fn a_fault_can_target_one_path_and_spare_the_login() {
         200
     );
 }
+
+#[tokio::test]
+async fn the_log_shows_recent_requests_and_whether_credentials_came_never_their_value() {
+    let sim = start(small()).await;
+    sim.http.delete(sim.url("/_sim/log")).send().await.unwrap();
+    sim.gws("/api/v2/contacts?limit=1").await;
+    sim.get("/smartflo/v1/contacts?page=2").await;
+    let log: Value = sim.get("/_sim/log").await.json().await.unwrap();
+    assert_eq!(
+        log,
+        json!([
+            {"method": "GET", "path": "/gws/api/v2/contacts", "query": "limit=1", "auth_header": true},
+            {"method": "GET", "path": "/smartflo/v1/contacts", "query": "page=2", "auth_header": false},
+        ])
+    );
+    assert!(!log.to_string().contains("demo-gws-password"));
+}
+
+#[tokio::test]
+async fn empty_answers_mislabelled_answers_and_html_with_200() {
+    let sim = start(small()).await;
+    for fault in [
+        json!({"provider": "8x8", "fault": "empty", "count": 1}),
+        json!({"provider": "8x8", "fault": "wrong_content_type", "count": 1}),
+        json!({"provider": "8x8", "fault": "html", "status": 200, "count": 1}),
+    ] {
+        assert_eq!(arm(&sim, fault).await, 201);
+    }
+    let empty = sim.eightbyeight("/contacts?limit=1").await;
+    assert_eq!(empty.status(), 200);
+    assert!(empty.bytes().await.unwrap().is_empty());
+    let mislabelled = sim.eightbyeight("/contacts?limit=1").await;
+    assert_eq!(mislabelled.headers()["content-type"], "text/plain");
+    let body: Value = mislabelled.json().await.unwrap();
+    assert!(body["items"].is_array(), "the real answer, only mislabelled");
+    let portal = sim.eightbyeight("/contacts?limit=1").await;
+    assert_eq!(portal.status(), 200);
+    assert!(
+        portal.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(
+        sim.eightbyeight("/contacts?limit=1").await.status(),
+        200,
+        "faults used up"
+    );
+}
