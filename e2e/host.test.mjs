@@ -49,6 +49,15 @@ async function eightByEight(limit = 500) {
   return page.items.filter((c) => c.firstName && c.lastName && c.addresses?.msisdn);
 }
 
+/** Waits until no source of the widget is still searching, indexing or retrying. */
+async function untilSettled(widget, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while ((await widget.locator('.source.busy').count()) > 0) {
+    if (Date.now() > deadline) throw new Error('sources still busy');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function digits(s) {
   return s.replace(/\D/g, '');
 }
@@ -60,6 +69,7 @@ test('screen pop from the desktop opens the only match and tells the host', asyn
   const caller = people.find((c) => counts.get(digits(c.addresses.msisdn)) === 1);
   const name = `${caller.firstName} ${caller.lastName}`;
   const { page, widget } = await desktop();
+  await untilSettled(widget);
   await page.locator('#caller').fill(otherFormat(caller.addresses.msisdn));
   await page.getByRole('button', { name: 'Incoming call' }).click();
   await widget.locator('.card.open', { hasText: name }).waitFor({ timeout: 20_000 });
@@ -77,13 +87,24 @@ test('screen pop with several matches asks the agent, and remembers the pick', a
   }
   const [number, household] = [...byNumber.entries()].find(([, list]) => list.length > 1);
   const { page, widget } = await desktop();
+  // Smartflo is indexed first: a pop during indexing would resolve before Smartflo answers.
+  await untilSettled(widget);
   await page.locator('#caller').fill(`+${number}`);
   await page.getByRole('button', { name: 'Incoming call' }).click();
   await widget.locator('.banner.pop', { hasText: 'people match' }).waitFor({ timeout: 20_000 });
   assert.equal(await widget.locator('.card.open').count(), 0, 'nothing opened on a guess');
+  // Slower sources may still add to the list after the budget; pick once it is complete, so
+  // the click does not land on a card being replaced.
+  await untilSettled(widget);
   const picked = `${household[1].firstName} ${household[1].lastName}`;
   await widget.locator('.card', { hasText: picked }).first().locator('.card-head').click();
-  await hostLog(page, 'select').filter({ hasText: picked }).waitFor();
+  await widget.locator('.card.open', { hasText: picked }).waitFor().catch(async (e) => {
+    const state = await widget.locator('.cardfile').textContent();
+    throw new Error(`${e.message}\nwidget: ${state}`);
+  });
+  await hostLog(page, 'select').filter({ hasText: picked }).waitFor().catch(async (e) => {
+    throw new Error(`${e.message}\nhost log: ${await page.locator('#host-log').textContent()}`);
+  });
 
   // The same caller again: the remembered pick opens straight away.
   await page.getByRole('button', { name: 'Incoming call' }).click();

@@ -160,8 +160,17 @@ fn start_group(contact: Contact) -> MergedContact {
     }
 }
 
+/// Whether the contact is named after a person: first/last names, or a display name that is
+/// not one of `fill_display_name`'s stand-ins (company, phone, email, `#id`). Providers such
+/// as Talkdesk and Smartflo send only a full name.
 fn has_real_name(c: &Contact) -> bool {
-    c.first_name.is_some() || c.last_name.is_some()
+    let name = c.display_name.trim();
+    let stand_in = name.is_empty()
+        || name.starts_with('#')
+        || c.company.as_deref() == Some(name)
+        || c.phones.iter().any(|p| p.value == name)
+        || c.emails.iter().any(|e| e.value == name);
+    c.first_name.is_some() || c.last_name.is_some() || !stand_in
 }
 
 fn absorb(group: &mut MergedContact, other: Contact) {
@@ -358,6 +367,21 @@ mod tests {
             &Query::Phone("+351912345678".into()),
         );
         assert_eq!(merged.len(), 2, "{merged:?}");
+    }
+
+    #[test]
+    fn a_full_name_without_first_and_last_still_keeps_a_household_apart() {
+        let mut full_name_only = person("talkdesk", "t", "James Johnson", "+1 212 655 6029", None);
+        full_name_only.first_name = None;
+        let merged = merge(
+            vec![
+                full_name_only,
+                person("8x8", "e", "Sakura Ito", "+12126556029", None),
+            ],
+            &Query::Phone("+12126556029".into()),
+        );
+        let names: Vec<&str> = merged.iter().map(|m| m.contact.display_name.as_str()).collect();
+        assert_eq!(names, ["James Johnson", "Sakura Ito"]);
     }
 
     #[test]
