@@ -1,19 +1,14 @@
 //! The proxy in front of the real simulator, both on loopback.
 
+mod common;
+
 use std::net::SocketAddr;
 
 use cardfile_proxy::{Config, app};
+use common::{ACCOUNT, serve};
 use serde_json::Value;
 
-const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
 const KEY: &str = "demo-8x8-key";
-
-async fn serve(router: axum::Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    addr
-}
 
 struct Stack {
     sim: SocketAddr,
