@@ -30,6 +30,11 @@ pub struct Config {
     /// the proxy cross-origin.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// `host[:port]` names clients reach the proxy by, as they send them in `Host`; any other
+    /// is refused, so a page on a hostname rebound to the proxy's address cannot use it.
+    /// Empty: every name is served (the proxy warns at start-up).
+    #[serde(default)]
+    pub allowed_hosts: Vec<String>,
     /// Upstream request timeout.
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
@@ -259,8 +264,34 @@ impl Config {
                 )));
             }
         }
+        for host in &self.allowed_hosts {
+            if !is_host_and_port(host) {
+                return Err(ConfigError::Invalid(format!(
+                    "allowed host `{host}` must be host[:port]: no scheme, path, user or wildcard"
+                )));
+            }
+        }
         Ok(())
     }
+}
+
+/// `name[:port]`, `IPv4[:port]` or `[IPv6][:port]`, as a client writes it in `Host`.
+fn is_host_and_port(value: &str) -> bool {
+    let is_label =
+        |label: &str| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let (host_valid, port) = match value.strip_prefix('[').and_then(|rest| rest.split_once(']')) {
+        Some((ip, after)) => (
+            ip.parse::<std::net::Ipv6Addr>().is_ok() && (after.is_empty() || after.starts_with(':')),
+            after.strip_prefix(':'),
+        ),
+        None => match value.split_once(':') {
+            Some((name, port)) => (name.split('.').all(is_label), Some(port)),
+            None => (value.split('.').all(is_label), None),
+        },
+    };
+    // Digits only: `u16` parsing alone would also take `+80`.
+    host_valid
+        && port.is_none_or(|p| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0))
 }
 
 fn is_http_url(url: &str) -> bool {
@@ -395,5 +426,38 @@ mod tests {
                 .to_string()
                 .contains("used twice")
         );
+    }
+
+    #[test]
+    fn allowed_hosts_are_plain_host_and_port() {
+        let none = |_: &str| None;
+        let with = |hosts: &str| Config::parse(&format!("allowed_hosts = [{hosts}]\n{MINIMAL}"), &none);
+        let config =
+            with(r#""Proxy.Example.com", "127.0.0.1:8080", "[::1]:8080", "[::1]", "localhost""#).unwrap();
+        assert_eq!(config.allowed_hosts.len(), 5);
+        for bad in [
+            "https://proxy.example",
+            "proxy.example/",
+            "proxy.example/widget",
+            "*.example.com",
+            "*",
+            "",
+            "user@proxy.example",
+            "proxy.example:",
+            "proxy.example:0",
+            "proxy.example:99999",
+            "proxy.example:80:81",
+            "proxy.example:+80",
+            "::1",
+            "[::1",
+            "[::1]x",
+            "[nope]:80",
+            "proxy..example",
+            "proxy example",
+            "proxy.example?x",
+        ] {
+            let error = with(&format!("{bad:?}")).unwrap_err().to_string();
+            assert!(error.contains("allowed host"), "{bad}: {error}");
+        }
     }
 }

@@ -90,7 +90,13 @@ pub(crate) async fn forward(
         }
     };
     let write = method != Method::GET && method != Method::HEAD;
-    if write && !origin_allowed(&headers, &proxy.config.allowed_origins) {
+    if write
+        && !origin_allowed(
+            &headers,
+            &proxy.config.allowed_origins,
+            &proxy.config.allowed_hosts,
+        )
+    {
         let response = refuse(
             StatusCode::FORBIDDEN,
             "origin_not_allowed",
@@ -154,17 +160,25 @@ pub(crate) async fn forward(
 
 /// A write must come from the proxy's own site (same host) or an allowed origin: a browser
 /// on another site could otherwise send a form post with the proxy's credentials.
-fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+///
+/// "Same host" alone is what a DNS-rebinding page also satisfies (its own name is both its
+/// origin and the `Host` it sends), so with `allowed_hosts` set that host must be one of them.
+/// The host check in front of every route already refuses such requests; this keeps writes
+/// safe should a route ever be added outside it.
+fn origin_allowed(headers: &HeaderMap, allowed_origins: &[String], allowed_hosts: &[String]) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         // Not sent by a browser (or a same-origin GET-like request): nothing to check.
         return true;
     };
-    if allowed.iter().any(|a| a == origin) {
+    if allowed_origins.iter().any(|a| a == origin) {
         return true;
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host_trusted = allowed_hosts.is_empty() || allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(host));
     let authority = origin.split_once("://").map(|(_, rest)| rest);
-    matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+    host_trusted && authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
 }
 
 struct Call<'a> {
@@ -331,18 +345,37 @@ mod tests {
     fn writes_come_from_this_site_or_an_allowed_origin() {
         let allowed = vec!["https://desk.example".to_owned()];
         let mut h = HeaderMap::new();
-        assert!(origin_allowed(&h, &allowed), "no Origin: not a browser");
+        assert!(origin_allowed(&h, &allowed, &[]), "no Origin: not a browser");
         h.insert(header::HOST, HeaderValue::from_static("proxy.example:8080"));
         h.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://proxy.example:8080"),
         );
-        assert!(origin_allowed(&h, &allowed));
+        assert!(origin_allowed(&h, &allowed, &[]));
         h.insert(header::ORIGIN, HeaderValue::from_static("https://desk.example"));
-        assert!(origin_allowed(&h, &allowed));
+        assert!(origin_allowed(&h, &allowed, &[]));
         h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
-        assert!(!origin_allowed(&h, &allowed));
+        assert!(!origin_allowed(&h, &allowed, &[]));
         h.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(!origin_allowed(&h, &allowed));
+        assert!(!origin_allowed(&h, &allowed, &[]));
+    }
+
+    #[test]
+    fn same_host_counts_only_for_an_allowed_host_once_they_are_listed() {
+        let hosts = vec!["proxy.example:8080".to_owned()];
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("Proxy.Example:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://proxy.example:8080"),
+        );
+        assert!(origin_allowed(&h, &[], &hosts));
+        h.insert(header::HOST, HeaderValue::from_static("rebound.example:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://rebound.example:8080"),
+        );
+        assert!(origin_allowed(&h, &[], &[]), "no list: same host as before");
+        assert!(!origin_allowed(&h, &[], &hosts));
     }
 }

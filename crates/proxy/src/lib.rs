@@ -1,10 +1,12 @@
 //! cardfile's gateway between the widget and the providers: it holds every credential,
 //! forwards only documented provider endpoints, and serves the widget and its runtime config.
 
+mod allowed_host;
 mod auth;
 pub mod config;
 mod forward;
 mod limit;
+mod preflight;
 pub mod routes;
 mod widget;
 
@@ -13,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware;
 use axum::routing::{any, get};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -58,6 +60,12 @@ pub fn app(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Route
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
     let cors = cors(&config)?;
+    if config.allowed_hosts.is_empty() {
+        tracing::warn!(
+            "allowed_hosts is not set: requests for any host name are served, so a page whose \
+             hostname resolves to this proxy (DNS rebinding) can use it; list the names clients use"
+        );
+    }
     let proxy = Arc::new(Proxy {
         limiter: limit::RateLimiter::new(config.rate_limit_per_minute),
         csp: widget::WidgetCsp::new(config.widget_dir.as_deref(), &config.allowed_origins),
@@ -69,17 +77,28 @@ pub fn app(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Route
         .route("/proxy/{source}/{*path}", any(forward::forward))
         .layer(middleware::from_fn_with_state(proxy.clone(), limit::rate_limit))
         .route("/widget/cardfile.json", get(widget::runtime_config))
-        .layer(cors);
+        .layer(cors)
+        .layer(middleware::from_fn_with_state(
+            proxy.clone(),
+            preflight::screen_options,
+        ));
     let router = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
         .merge(api)
         .merge(widget::routes(&proxy))
+        .layer(middleware::from_fn_with_state(
+            proxy.clone(),
+            allowed_host::require_allowed_host,
+        ))
+        // Added after the host check, so outside it: load balancers probe instances by
+        // address, and "ok" is all it tells a rebinding page.
+        .route("/healthz", get(|| async { "ok" }))
         .with_state(proxy);
     Ok(router)
 }
 
 /// CORS for `/proxy/` and the runtime config: only the configured origins, compared
-/// exactly, never `*`; no credentials (the proxy uses no cookies from the browser).
+/// exactly, never `*`; no credentials (the proxy uses no cookies from the browser). It sees
+/// only the preflights `preflight::screen_options` has let through.
 fn cors(config: &Config) -> Result<CorsLayer, String> {
     let origins = config
         .allowed_origins
@@ -88,13 +107,14 @@ fn cors(config: &Config) -> Result<CorsLayer, String> {
             HeaderValue::from_str(o).map_err(|_| format!("allowed origin `{o}` is not a valid header value"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut methods = vec![Method::GET, Method::HEAD];
-    if config.sources.iter().any(|s| s.allow_writes) {
-        methods.extend([Method::POST, Method::PUT, Method::DELETE]);
-    }
+    let methods = if config.sources.iter().any(|s| s.allow_writes) {
+        preflight::READ_WRITE_METHODS
+    } else {
+        preflight::READ_METHODS
+    };
     Ok(CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods(methods)
+        .allow_methods(methods.to_vec())
         .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
         .expose_headers([
             HeaderName::from_static(forward::ERROR_HEADER),

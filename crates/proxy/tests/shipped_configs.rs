@@ -87,4 +87,8 @@ fn the_example_config_is_valid_and_covers_every_kind() {
         assert!(config.sources.iter().any(|s| s.kind == kind), "{kind}");
     }
     assert!(config.sources.iter().all(|s| s.base_url.starts_with("https://")));
+    assert!(
+        !config.allowed_hosts.is_empty(),
+        "the template recommends allowed_hosts"
+    );
 }

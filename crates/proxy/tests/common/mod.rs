@@ -4,10 +4,13 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use cardfile_proxy::{Config, app};
 use cardfile_sim::SimConfig;
 use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 pub const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
 
@@ -200,4 +203,53 @@ impl Stack {
             .unwrap();
         assert!(reply.status().is_success(), "fault not armed: {spec}");
     }
+}
+
+/// Every request the simulator received, all providers (and token endpoints) together.
+pub async fn sim_total(stack: &Stack) -> u64 {
+    let counts: Value = stack
+        .http
+        .get(format!("http://{}/_sim/requests", stack.sim))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    counts
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Value::as_u64)
+        .sum()
+}
+
+/// Writes `request` as is and reads the answer until the server closes the connection.
+/// Returns the status (`None` when there was no HTTP answer at all) and the answer's head.
+/// For what an HTTP client would normalise away: odd targets, Host headers, framing.
+pub async fn raw(addr: SocketAddr, request: &[u8]) -> (Option<u16>, String) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    // The server may answer and close before an overlong request is fully written.
+    let _ = stream.write_all(request).await;
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let deadline = tokio::time::sleep(Duration::from_secs(10));
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            read = stream.read(&mut chunk) => match read {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&chunk[..n]),
+            },
+            _ = &mut deadline => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = ["HTTP/1.1 ", "HTTP/1.0 "]
+        .iter()
+        .find_map(|version| text.strip_prefix(version))
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok());
+    let head = text.split("\r\n\r\n").next().unwrap_or_default().to_owned();
+    (status, head)
 }
