@@ -101,6 +101,7 @@ impl Default for SimConfig {
 pub(crate) struct Sim {
     pub(crate) config: SimConfig,
     pub(crate) log: RequestLog,
+    pub(crate) timings: control::Timings,
     pub(crate) faults: faults::Faults,
     pub(crate) eightbyeight: providers::eightbyeight::Store,
     pub(crate) talkdesk: providers::talkdesk::Store,
@@ -130,6 +131,7 @@ pub fn app(config: SimConfig) -> Router {
         gws: providers::gws::Store::new(&people),
         smartflo: providers::smartflo::Store::new(&people),
         log: RequestLog::default(),
+        timings: control::Timings::default(),
         faults: faults::Faults::default(),
         config,
     });
@@ -141,6 +143,10 @@ pub fn app(config: SimConfig) -> Router {
         .nest("/smartflo", providers::smartflo::routes())
         .merge(control::routes())
         .merge(faults::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            sim.clone(),
+            control::server_timing,
+        ))
         .layer(axum::middleware::from_fn_with_state(sim.clone(), faults::inject))
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),

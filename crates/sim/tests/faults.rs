@@ -303,3 +303,29 @@ async fn empty_answers_mislabelled_answers_and_html_with_200() {
         "faults used up"
     );
 }
+
+#[tokio::test]
+async fn server_time_is_reported_per_provider_and_in_a_header() {
+    let sim = start(small()).await;
+    sim.http.delete(sim.url("/_sim/timings")).send().await.unwrap();
+    let page = sim.gws("/api/v2/contacts?limit=5").await;
+    let header = page.headers()["server-timing"].to_str().unwrap().to_owned();
+    let ms: f64 = header
+        .strip_prefix("app;dur=")
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or_else(|| panic!("not `app;dur=<ms>`: {header}"));
+    assert!(ms >= 0.0);
+    sim.gws("/api/v2/contacts?limit=5").await;
+    sim.eightbyeight("/contacts?limit=1").await;
+    sim.get("/_sim/requests").await;
+    let timings: Value = sim.get("/_sim/timings").await.json().await.unwrap();
+    let providers: Vec<&String> = timings.as_object().unwrap().keys().collect();
+    assert_eq!(providers, ["8x8", "gws"], "the control plane is not timed");
+    assert_eq!(timings["gws"]["count"], 2);
+    assert_eq!(timings["8x8"]["count"], 1);
+    let gws = &timings["gws"];
+    assert!(gws["p50_us"].as_u64() <= gws["max_us"].as_u64());
+    sim.http.delete(sim.url("/_sim/timings")).send().await.unwrap();
+    let cleared: Value = sim.get("/_sim/timings").await.json().await.unwrap();
+    assert_eq!(cleared, json!({}));
+}

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::contains_folded;
+use super::TextIndex;
 use crate::Sim;
 use crate::data::Person;
 
@@ -20,8 +20,8 @@ const TIERS: [&str; 3] = ["bronze", "silver", "gold"];
 
 pub(crate) struct Store {
     contacts: Vec<Value>,
-    /// Lower-cased names and addresses of each contact, in step with `contacts`.
-    haystacks: Vec<String>,
+    /// Names and addresses of each contact, in step with `contacts`.
+    haystacks: TextIndex,
     by_id: HashMap<u64, usize>,
 }
 
@@ -32,11 +32,7 @@ fn contact_id(person: &Person) -> u64 {
 
 impl Store {
     pub(crate) fn new(people: &[Person]) -> Self {
-        let mut store = Store {
-            contacts: Vec::new(),
-            haystacks: Vec::new(),
-            by_id: HashMap::new(),
-        };
+        let (mut contacts, mut haystacks, mut by_id) = (Vec::new(), Vec::new(), HashMap::new());
         // 9 in 10 people are 8x8 contacts.
         for p in people.iter().filter(|p| p.index % 10 != 3) {
             let nameless = p.index % 13 == 5;
@@ -78,11 +74,15 @@ impl Store {
             } else {
                 format!("{} {} {msisdn} {}", p.full_name(), p.last_name, p.email)
             };
-            store.by_id.insert(contact_id(p), store.contacts.len());
-            store.contacts.push(contact);
-            store.haystacks.push(haystack.to_lowercase());
+            by_id.insert(contact_id(p), contacts.len());
+            contacts.push(contact);
+            haystacks.push([haystack]);
         }
-        store
+        Store {
+            contacts,
+            haystacks: TextIndex::new(haystacks),
+            by_id,
+        }
     }
 }
 
@@ -160,11 +160,10 @@ async fn list(
     }
     let store = &sim.eightbyeight;
     let matches: Vec<&Value> = store
-        .contacts
-        .iter()
-        .zip(&store.haystacks)
-        .filter(|(_, hay)| query.is_empty() || contains_folded(hay, query))
-        .map(|(c, _)| c)
+        .haystacks
+        .containing(&query.to_lowercase())
+        .into_iter()
+        .filter_map(|i| store.contacts.get(i))
         .filter(|c| {
             params
                 .get("country")

@@ -3,15 +3,12 @@ pub mod gws;
 pub mod smartflo;
 pub mod symphony;
 pub mod talkdesk;
+mod text_index;
+
+pub(crate) use text_index::TextIndex;
 
 use axum::http::StatusCode;
 use axum::response::Response;
-
-/// Case-insensitive substring search that ignores accents' case only (not the accents):
-/// what most providers' "contains" search does.
-pub(crate) fn contains_folded(haystack_lower: &str, needle: &str) -> bool {
-    haystack_lower.contains(&needle.to_lowercase())
-}
 
 /// A stable 32-hex-digit identifier for (`index`, `salt`): the same person always gets the
 /// same id, and different providers (salts) different ones.

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::{phone_suffix_match, stable_uuid};
+use super::{TextIndex, phone_suffix_match, stable_uuid};
 use crate::Sim;
 use crate::auth::tokens::{Check, TokenStore};
 use crate::data::Person;
@@ -43,25 +43,56 @@ struct Entry {
 pub(crate) struct Store {
     entries: Vec<Entry>,
     by_id: HashMap<String, usize>,
+    /// Each entry's name, in step with `entries`.
+    names: TextIndex,
+    /// The significant digits of each entry's phones, in step with `entries`.
+    phone_digits: TextIndex,
     pub(crate) tokens: TokenStore,
 }
 
 impl Store {
     pub(crate) fn new(people: &[Person]) -> Self {
-        let mut store = Store {
-            entries: Vec::new(),
-            by_id: HashMap::new(),
-            tokens: TokenStore::default(),
-        };
         // 3 in 4 people are Talkdesk contacts.
-        for p in people.iter().filter(|p| p.index % 4 != 1) {
-            let entry = entry(p);
-            let id = entry.contact["id"].as_str().unwrap_or_default().to_owned();
-            store.by_id.insert(id, store.entries.len());
-            store.entries.push(entry);
+        let entries: Vec<Entry> = people.iter().filter(|p| p.index % 4 != 1).map(entry).collect();
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.contact["id"].as_str().unwrap_or_default().to_owned(), i))
+            .collect();
+        Store {
+            names: TextIndex::new(entries.iter().map(|e| [&e.name_lower])),
+            phone_digits: TextIndex::new(entries.iter().map(|e| e.phones.iter().map(|p| significant(p)))),
+            entries,
+            by_id,
+            tokens: TokenStore::default(),
         }
-        store
     }
+
+    /// The entries a search can match: narrowed by the index, then checked by `confidence`.
+    fn candidates(&self, params: &HashMap<String, String>) -> Vec<usize> {
+        let by_phone = params.get("phone_number").map(|phone| {
+            // Two numbers that match share at least their last 7 significant digits.
+            let digits = significant(phone);
+            let tail = digits.get(digits.len().saturating_sub(7)..).unwrap_or_default();
+            self.phone_digits.containing(tail)
+        });
+        let by_name = params
+            .get("name")
+            .map(|name| self.names.containing(&name.trim().to_lowercase()));
+        match (by_phone, by_name) {
+            (Some(phone), Some(name)) => phone
+                .into_iter()
+                .filter(|i| name.binary_search(i).is_ok())
+                .collect(),
+            (Some(only), None) | (None, Some(only)) => only,
+            (None, None) => (0..self.entries.len()).collect(),
+        }
+    }
+}
+
+/// Digits without the leading zeros of trunk (`0`) and international (`00`) prefixes.
+fn significant(phone: &str) -> String {
+    super::digits(phone).trim_start_matches('0').to_owned()
 }
 
 fn entry(p: &Person) -> Entry {
@@ -341,10 +372,11 @@ async fn list(
     {
         return bad_param("phone_number", "must contain at least 7 significant digits");
     }
-    let mut hits: Vec<(f64, &Entry)> = sim
-        .talkdesk
-        .entries
-        .iter()
+    let store = &sim.talkdesk;
+    let mut hits: Vec<(f64, &Entry)> = store
+        .candidates(&params)
+        .into_iter()
+        .filter_map(|i| store.entries.get(i))
         .filter_map(|e| confidence(e, &params).map(|c| (c, e)))
         .collect();
     hits.sort_by(|a, b| b.0.total_cmp(&a.0));

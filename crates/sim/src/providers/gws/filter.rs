@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::store::Contacts;
+
 use super::super::wildcard_match;
 
 /// Attributes that filter by equality.
@@ -39,17 +41,21 @@ pub(crate) struct Filter<'a> {
 }
 
 /// Every phone number of a contact, single or listed.
-pub(crate) fn phones(contact: &Value) -> Vec<&str> {
+pub(crate) fn phones(contact: &Value) -> impl Iterator<Item = &str> {
     let listed = contact["phoneNumbers"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|p| p["phoneNumber"].as_str());
-    contact["phoneNumber"]
-        .as_str()
+    contact["phoneNumber"].as_str().into_iter().chain(listed)
+}
+
+/// The values `NamesOrPhoneNumberMatches` compares with its pattern.
+pub(crate) fn searchable_fields(contact: &Value) -> impl Iterator<Item = &str> {
+    ["name", "firstName", "lastName", "userName"]
         .into_iter()
-        .chain(listed)
-        .collect()
+        .filter_map(|k| contact[k].as_str())
+        .chain(phones(contact))
 }
 
 impl<'a> Filter<'a> {
@@ -82,29 +88,42 @@ impl<'a> Filter<'a> {
         })
     }
 
+    /// Whether any filter applies (without one, every contact matches).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.attributes.is_empty() && self.names.is_none() && self.phones.is_none() && self.pattern.is_none()
+    }
+
+    /// The contacts that can match, narrowed with the index by the pattern's longest literal
+    /// run (every match contains it); `matches` decides.
+    pub(crate) fn candidates(&self, contacts: &Contacts) -> Vec<usize> {
+        let pattern = self.pattern.map(str::to_lowercase).unwrap_or_default();
+        let literal = pattern.split('*').max_by_key(|run| run.len()).unwrap_or_default();
+        contacts.searchable.containing(literal)
+    }
+
     pub(crate) fn matches(&self, contact: &Value) -> bool {
-        let attributes_ok = self
-            .attributes
-            .iter()
-            .all(|(k, want)| match contact[*k].as_str() {
-                Some(have) if *k == "emailAddress" => have.eq_ignore_ascii_case(want),
-                Some(have) => have == *want,
-                None => false,
-            });
-        let name = contact["name"].as_str().unwrap_or_default();
-        let names_ok = self.names.as_ref().is_none_or(|names| names.contains(&name));
-        let numbers = phones(contact);
-        let phones_ok = self
-            .phones
-            .as_ref()
-            .is_none_or(|want| numbers.iter().any(|n| want.contains(n)));
-        let pattern_ok = self.pattern.is_none_or(|pattern| {
-            ["name", "firstName", "lastName", "userName"]
+        let attributes_ok = || {
+            self.attributes
                 .iter()
-                .filter_map(|k| contact[*k].as_str())
-                .chain(numbers.iter().copied())
-                .any(|value| wildcard_match(pattern, value))
-        });
-        attributes_ok && names_ok && phones_ok && pattern_ok
+                .all(|(k, want)| match contact[*k].as_str() {
+                    Some(have) if *k == "emailAddress" => have.eq_ignore_ascii_case(want),
+                    Some(have) => have == *want,
+                    None => false,
+                })
+        };
+        let names_ok = || {
+            let name = contact["name"].as_str().unwrap_or_default();
+            self.names.as_ref().is_none_or(|names| names.contains(&name))
+        };
+        let phones_ok = || {
+            self.phones
+                .as_ref()
+                .is_none_or(|want| phones(contact).any(|n| want.contains(&n)))
+        };
+        let pattern_ok = || {
+            self.pattern
+                .is_none_or(|pattern| searchable_fields(contact).any(|value| wildcard_match(pattern, value)))
+        };
+        attributes_ok() && names_ok() && phones_ok() && pattern_ok()
     }
 }

@@ -118,11 +118,22 @@ async fn list(
         let offset = index_param(&params, "offset", 0)?.unwrap_or(0);
         let limit = index_param(&params, "limit", 1)?.unwrap_or(usize::MAX);
         let filter = filter::Filter::parse(&params).map_err(|(code, message)| fail(code, &message))?;
-        let all = sim.gws.read();
-        let matching: Vec<&Value> = all.iter().filter(|c| filter.matches(c)).collect();
-        let page: Vec<&Value> = matching.iter().skip(offset).take(limit).copied().collect();
+        let contacts = sim.gws.read();
+        let all = &contacts.list;
+        let (total, page): (usize, Vec<&Value>) = if filter.is_empty() {
+            (all.len(), all.iter().skip(offset).take(limit).collect())
+        } else {
+            let matching: Vec<&Value> = filter
+                .candidates(&contacts)
+                .into_iter()
+                .filter_map(|i| all.get(i))
+                .filter(|c| filter.matches(c))
+                .collect();
+            let page = matching.iter().skip(offset).take(limit).copied().collect();
+            (matching.len(), page)
+        };
         Ok::<_, Response>(
-            Json(json!({"statusCode": 0, "totalCount": matching.len(), "contacts": page})).into_response(),
+            Json(json!({"statusCode": 0, "totalCount": total, "contacts": page})).into_response(),
         )
     })();
     with_csrf(&sim, &headers, answer.unwrap_or_else(|e| e))
@@ -135,6 +146,7 @@ async fn one(State(sim): State<Arc<Sim>>, Path(id): Path<String>, headers: Heade
     let found = sim
         .gws
         .read()
+        .list
         .iter()
         .find(|c| c["id"].as_str() == Some(id.as_str()))
         .cloned();

@@ -1,11 +1,13 @@
 //! GWS contacts: Custom contacts from the population, a few User (agent) and Queue
 //! contacts, and in-memory writes to the Custom ones.
 
+use std::ops::{Deref, DerefMut};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::{Map, Value, json};
 
-use super::super::stable_hex;
+use super::super::{TextIndex, stable_hex};
+use super::filter;
 use crate::auth::csrf::Sessions;
 use crate::data::Person;
 
@@ -32,8 +34,44 @@ pub(crate) const WRITABLE: &[&str] = &[
 ];
 
 pub(crate) struct Store {
-    contacts: RwLock<Vec<Value>>,
+    contacts: RwLock<Contacts>,
     pub(crate) sessions: Sessions,
+}
+
+/// The contacts and the text the `NamesOrPhoneNumberMatches` filter looks at, kept in step.
+pub(crate) struct Contacts {
+    pub(crate) list: Vec<Value>,
+    pub(crate) searchable: TextIndex,
+}
+
+impl Contacts {
+    fn new(list: Vec<Value>) -> Self {
+        let searchable = TextIndex::new(list.iter().map(filter::searchable_fields));
+        Contacts { list, searchable }
+    }
+}
+
+/// Write access to the contact list; the search index is rebuilt when it is dropped.
+pub(crate) struct ContactsMut<'a>(RwLockWriteGuard<'a, Contacts>);
+
+impl Deref for ContactsMut<'_> {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0.list
+    }
+}
+
+impl DerefMut for ContactsMut<'_> {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.0.list
+    }
+}
+
+impl Drop for ContactsMut<'_> {
+    fn drop(&mut self) {
+        let list = std::mem::take(&mut self.0.list);
+        *self.0 = Contacts::new(list);
+    }
 }
 
 /// GWS keeps e-mail addresses as the agent typed them: each part capitalised.
@@ -121,17 +159,17 @@ impl Store {
         }
         contacts.extend(QUEUES.iter().enumerate().map(|(n, name)| queue(n, name)));
         Store {
-            contacts: RwLock::new(contacts),
+            contacts: RwLock::new(Contacts::new(contacts)),
             sessions: Sessions::default(),
         }
     }
 
-    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Vec<Value>> {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Contacts> {
         self.contacts.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, Vec<Value>> {
-        self.contacts.write().unwrap_or_else(PoisonError::into_inner)
+    pub(crate) fn write(&self) -> ContactsMut<'_> {
+        ContactsMut(self.contacts.write().unwrap_or_else(PoisonError::into_inner))
     }
 }
 

@@ -111,10 +111,23 @@ fn network(name: Option<&String>) -> Result<&'static str, Response> {
 }
 
 /// One cursor page of `items` under `key` (`contacts` or `advisors`).
-fn paged(sim: &Sim, path: &str, params: &HashMap<String, String>, key: &str, items: Vec<Value>) -> Response {
+/// The page `params` ask for of `items`, each rendered only if it is on that page.
+fn paged<T>(
+    sim: &Sim,
+    path: &str,
+    params: &HashMap<String, String>,
+    key: &str,
+    items: &[T],
+    render: impl Fn(&T) -> Value,
+) -> Response {
     match cursor::page(&sim.symphony.cursor_keys, path, params, items.len()) {
         Ok(page) => {
-            let window = &items[page.start..page.end];
+            let window: Vec<Value> = items
+                .get(page.start..page.end)
+                .unwrap_or_default()
+                .iter()
+                .map(render)
+                .collect();
             Json(json!({key: window, "pagination": page.pagination})).into_response()
         }
         Err(cursor::PageError::BadCursor) => problem(
@@ -159,14 +172,10 @@ async fn list_v2(_: Authorized, State(sim): State<Arc<Sim>>, Query(params): Para
                 .is_none_or(|a| c.advisor_ids.contains(a))
             && blocked.is_none_or(|b| b == c.blocked)
     };
-    let items = sim
-        .symphony
-        .contacts
-        .iter()
-        .filter(wanted)
-        .map(|c| c.value.clone())
-        .collect();
-    paged(&sim, "v2/contacts", &params, "contacts", items)
+    let items: Vec<&Contact> = sim.symphony.contacts.iter().filter(wanted).collect();
+    paged(&sim, "v2/contacts", &params, "contacts", &items, |c| {
+        c.value.clone()
+    })
 }
 
 async fn one_by_phone(_: Authorized, State(sim): State<Arc<Sim>>, Query(params): Params) -> Response {
@@ -211,14 +220,14 @@ async fn advisors_of(
                 .as_str()
                 .is_some_and(|id| contact.advisor_ids.iter().any(|c| c == id))
         })
-        .cloned()
-        .collect();
+        .collect::<Vec<&Value>>();
     paged(
         &sim,
         &format!("v2/advisors/{symphony_id}"),
         &params,
         "advisors",
-        advisors,
+        &advisors,
+        |a| (*a).clone(),
     )
 }
 
@@ -235,19 +244,19 @@ async fn contacts_of_advisor(
     if !sim.symphony.advisor_exists(&advisor) {
         return problem(StatusCode::NOT_FOUND, "advisor.not.found", "Advisor not found");
     }
-    let items = sim
+    let items: Vec<&Contact> = sim
         .symphony
         .contacts
         .iter()
         .filter(|c| c.network == net && c.advisor_ids.contains(&advisor))
-        .map(|c| c.value.clone())
         .collect();
     paged(
         &sim,
         &format!("v1/advisor/{advisor}/{net}"),
         &params,
         "contacts",
-        items,
+        &items,
+        |c| c.value.clone(),
     )
 }
 
@@ -287,22 +296,32 @@ async fn search(
     if query.is_empty() {
         return problem(StatusCode::BAD_REQUEST, "bad.request", "query is required");
     }
-    let in_network: Vec<&Contact> = sim
-        .symphony
-        .contacts
-        .iter()
+    let store = &sim.symphony;
+    let candidates: Vec<&Contact> = store
+        .names
+        .field_starting_with(&query)
+        .into_iter()
+        .filter_map(|i| store.contacts.get(i))
         .filter(|c| c.network == net)
         .collect();
     // First-name matches first, then last-name, then display-name matches, each once.
-    let mut ordered: Vec<&Contact> = Vec::new();
+    let mut ordered: Vec<&Contact> = Vec::with_capacity(candidates.len());
+    let mut taken = vec![false; candidates.len()];
     let tiers: [fn(&Contact) -> &str; 3] = [|c| &c.first_lower, |c| &c.last_lower, |c| &c.display_lower];
     for field in tiers {
-        for c in &in_network {
-            if field(c).starts_with(&query) && !ordered.iter().any(|o| std::ptr::eq(*o, *c)) {
+        for (c, taken) in candidates.iter().zip(taken.iter_mut()) {
+            if !*taken && field(c).starts_with(&query) {
+                *taken = true;
                 ordered.push(c);
             }
         }
     }
-    let items = ordered.into_iter().map(search_item).collect();
-    paged(&sim, &format!("v1/search/{net}"), &params, "contacts", items)
+    paged(
+        &sim,
+        &format!("v1/search/{net}"),
+        &params,
+        "contacts",
+        &ordered,
+        |c| search_item(c),
+    )
 }

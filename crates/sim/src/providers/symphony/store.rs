@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use crate::auth::jwt::JwtVerifier;
 use crate::data::Person;
+use crate::providers::TextIndex;
 
 pub(crate) const NETWORKS: &[&str] = &[
     "WHATSAPP",
@@ -52,6 +53,8 @@ pub(crate) struct Contact {
 
 pub(crate) struct Store {
     pub(crate) contacts: Vec<Contact>,
+    /// First, last and display names of `contacts`, in step with it, for prefix search.
+    pub(crate) names: TextIndex,
     pub(crate) advisors: Vec<Value>,
     pub(crate) jwt: JwtVerifier,
     pub(crate) cursor_keys: std::collections::hash_map::RandomState,
@@ -177,6 +180,11 @@ impl Store {
             })
             .collect();
         Store {
+            names: TextIndex::new(
+                contacts
+                    .iter()
+                    .map(|c| [&c.first_lower, &c.last_lower, &c.display_lower]),
+            ),
             contacts,
             advisors,
             jwt: JwtVerifier::new(
