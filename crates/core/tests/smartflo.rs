@@ -54,6 +54,31 @@ fn incremental_sync_requests() {
 }
 
 #[test]
+fn changes_since_the_latest_update_seen_go_back_in_smartflos_time_format() {
+    let a = smartflo();
+    let since = "2024-05-10T07:30:00+00:00"; // as the adapter reports `updated_at`
+    assert_eq!(
+        a.changes_request(since, None).unwrap().path_and_query(),
+        "/v1/contacts?updated_after=2024-05-10T07%3A30%3A00%2B0000&limit=100&page=1"
+    );
+    assert_eq!(
+        a.changes_request("2024-05-10T07:30:00-05:30", Some(&PageToken::Page(3)))
+            .unwrap()
+            .path_and_query(),
+        "/v1/contacts?updated_after=2024-05-10T07%3A30%3A00-0530&limit=100&page=3"
+    );
+    assert_eq!(
+        a.changes_request("2024-05-10", None).unwrap().path_and_query(),
+        "/v1/contacts?updated_after=2024-05-10&limit=100&page=1",
+        "anything else is sent as it is"
+    );
+    assert!(a.changes_request(since, Some(&PageToken::Offset(3))).is_none());
+    for searchable in [ProviderKind::Talkdesk, ProviderKind::Gws] {
+        assert!(adapter(searchable, &[]).changes_request(since, None).is_none());
+    }
+}
+
+#[test]
 fn documented_list_becomes_contacts() {
     let page = parse(&*smartflo(), &list_all(), None, 200, "list.json").unwrap();
     assert_eq!(

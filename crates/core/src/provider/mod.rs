@@ -137,6 +137,13 @@ pub trait Adapter {
         status: u16,
         body: &[u8],
     ) -> Result<Page, ProviderError>;
+    /// For a source the widget indexes locally: the request for page `at` of the contacts
+    /// changed after `since` (the latest `updated_at` this adapter reported), answered like
+    /// the listing (`parse_response` with an empty text query). `None`: the API cannot say
+    /// what changed, so the index is read again in full.
+    fn changes_request(&self, _since: &str, _at: Option<&PageToken>) -> Option<Request> {
+        None
+    }
 }
 
 /// Why a source's options cannot make an adapter.

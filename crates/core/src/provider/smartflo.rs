@@ -90,6 +90,25 @@ impl Smartflo {
     }
 }
 
+/// `updated_at` as this adapter reports it (`2024-05-08T12:45:03+00:00`, see `dates`) back in
+/// Smartflo's own form (`+0000`), for `updated_after`.
+fn smartflo_time(reported: &str) -> String {
+    let reported = reported.trim();
+    let offset_at = reported.len().saturating_sub(6);
+    match (reported.get(..offset_at), reported.get(offset_at..)) {
+        (Some(time), Some(offset))
+            if offset.len() == 6 && offset.starts_with(['+', '-']) && offset.get(3..4) == Some(":") =>
+        {
+            format!(
+                "{time}{}{}",
+                offset.get(..3).unwrap_or_default(),
+                offset.get(4..).unwrap_or_default()
+            )
+        }
+        _ => reported.to_owned(),
+    }
+}
+
 /// `success` false, as a boolean or as the string `"false"` (the 429 body).
 fn failed(v: &Value) -> bool {
     flag(v, "success") == Some(false)
@@ -130,6 +149,11 @@ impl Adapter for Smartflo {
                     .into(),
             }),
         }
+    }
+
+    fn changes_request(&self, since: &str, at: Option<&PageToken>) -> Option<Request> {
+        let page = page_number(NAME, at).ok()?;
+        Some(self.list_request(page, Some(&smartflo_time(since))))
     }
 
     fn parse_response(
