@@ -1,7 +1,11 @@
 //! The widget's only HTTP client: the runtime config and provider pages, always through the
 //! proxy (the browser never holds a provider credential).
 
-use cardfile_core::{Page, PageToken, ProviderError, ProviderKind, Query, SourceOptions, adapter_for};
+use cardfile_core::provider::Adapter;
+use cardfile_core::{
+    Page, PageToken, ProviderError, ProviderKind, Query, Request as ProviderRequest, SourceOptions,
+    adapter_for,
+};
 use gloo_net::http::Request;
 use serde::Deserialize;
 use web_sys::AbortSignal;
@@ -124,14 +128,45 @@ pub async fn fetch_page(
     at: Option<&PageToken>,
     abort: Option<&AbortSignal>,
 ) -> Result<Page, FetchError> {
-    let adapter = adapter_for(source.kind, &source.id, &source.options)
-        .map_err(|e| FetchError::Config(e.to_string()))?;
+    let adapter = adapter_of(source)?;
     let request = adapter
         .build_request(query, at)
         .map_err(|error| FetchError::Provider {
             error,
             retry_after: None,
         })?;
+    fetch_parsed(&*adapter, source, &request, query, at, abort).await
+}
+
+/// Page `at` of the contacts of a locally indexed `source` changed after `since`; `None` when
+/// its API cannot say what changed.
+pub async fn fetch_changes(
+    source: &SourceConfig,
+    since: &str,
+    at: Option<&PageToken>,
+) -> Option<Result<Page, FetchError>> {
+    let adapter = match adapter_of(source) {
+        Ok(adapter) => adapter,
+        Err(error) => return Some(Err(error)),
+    };
+    let request = adapter.changes_request(since, at)?;
+    let listing = Query::Text(String::new());
+    Some(fetch_parsed(&*adapter, source, &request, &listing, at, None).await)
+}
+
+fn adapter_of(source: &SourceConfig) -> Result<Box<dyn Adapter>, FetchError> {
+    adapter_for(source.kind, &source.id, &source.options).map_err(|e| FetchError::Config(e.to_string()))
+}
+
+/// Sends `request` to `source` through the proxy and parses the answer as the one to `query`.
+async fn fetch_parsed(
+    adapter: &dyn Adapter,
+    source: &SourceConfig,
+    request: &ProviderRequest,
+    query: &Query,
+    at: Option<&PageToken>,
+    abort: Option<&AbortSignal>,
+) -> Result<Page, FetchError> {
     let url = format!("/proxy/{}{}", source.id, request.path_and_query());
     let response = Request::get(&url).abort_signal(abort).send().await.map_err(|e| {
         if abort.is_some_and(AbortSignal::aborted) {

@@ -209,6 +209,10 @@ pub fn App() -> impl IntoView {
             <SearchBox
                 value
                 input_ref
+                on_type=move |q: String| {
+                    pop.set(PopState::None);
+                    search.type_ahead(&q)
+                }
                 on_search=move |q: String| {
                     pop.set(PopState::None);
                     search.submit(&q)

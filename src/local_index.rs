@@ -1,9 +1,18 @@
 //! Contacts of a source that cannot search server-side (Smartflo), held in memory and
 //! searched here. Each contact's search text is folded once, when it is added, so a keystroke
-//! costs one pass of `contains` over prepared strings.
+//! costs one pass of `contains` over prepared strings. A finished index is kept in
+//! `localStorage`, so a reload starts from it and asks the provider only for what changed.
+
+use std::collections::HashMap;
 
 use cardfile_core::matching::{haystack, matches_prepared, words};
 use cardfile_core::{Contact, Page, PageToken, Query};
+use serde::{Deserialize, Serialize};
+
+use crate::api::SourceConfig;
+
+/// Bumped whenever `Contact` or `Saved` change shape, so an older copy is read again in full.
+const SAVED_VERSION: u32 = 1;
 
 /// Results per page of a local search.
 pub const PAGE_SIZE: usize = 20;
@@ -23,6 +32,72 @@ impl LocalIndex {
     pub fn add(&mut self, contacts: Vec<Contact>) {
         self.entries
             .extend(contacts.into_iter().map(|c| (haystack(&c), c)));
+    }
+
+    /// Takes in contacts that changed: each replaces the one with its id, or is added.
+    pub fn apply_changes(&mut self, changed: Vec<Contact>) {
+        let mut position: HashMap<String, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, (_, c))| (c.id.clone(), i))
+            .collect();
+        for contact in changed {
+            let entry = (haystack(&contact), contact);
+            match position.get(&entry.1.id).and_then(|&i| self.entries.get_mut(i)) {
+                Some(old) => *old = entry,
+                None => {
+                    position.insert(entry.1.id.clone(), self.entries.len());
+                    self.entries.push(entry);
+                }
+            }
+        }
+    }
+
+    /// The latest `updated_at` held (the provider's clock, so the next refresh asks for what
+    /// changed after it whatever this machine's clock says); `None` if no contact has one.
+    pub fn latest_update(&self) -> Option<&str> {
+        // Same adapter, same format: ISO 8601 strings in one offset compare as times.
+        self.entries
+            .iter()
+            .filter_map(|(_, c)| c.updated_at.as_deref())
+            .max()
+    }
+
+    /// The copy of a finished index saved for `source`, if there is a readable one for the
+    /// source as it is configured now.
+    pub fn load(source: &SourceConfig) -> Option<LocalIndex> {
+        let text = storage()?.get_item(&storage_key(source)).ok().flatten()?;
+        match serde_json::from_str::<Saved>(&text) {
+            Ok(saved) if saved.version == SAVED_VERSION && saved.fingerprint == fingerprint(source) => {
+                let mut index = LocalIndex::default();
+                index.add(saved.contacts);
+                index.complete = true;
+                Some(index)
+            }
+            // Another version, another configuration or a damaged copy: read it all again.
+            _ => {
+                forget(source);
+                None
+            }
+        }
+    }
+
+    /// Saves a finished index for the next start; past the storage quota nothing is kept
+    /// (the next start reads the source in full again).
+    pub fn save(&self, source: &SourceConfig) {
+        let Some(storage) = storage() else { return };
+        let saved = SavedRef {
+            version: SAVED_VERSION,
+            fingerprint: fingerprint(source),
+            contacts: self.entries.iter().map(|(_, c)| c).collect(),
+        };
+        let stored = serde_json::to_string(&saved)
+            .ok()
+            .is_some_and(|text| storage.set_item(&storage_key(source), &text).is_ok());
+        if !stored {
+            forget(source);
+        }
     }
 
     /// Page `at` (an item offset; `None` = the start) of the contacts answering `query`.
@@ -56,6 +131,42 @@ impl LocalIndex {
             next,
             total: Some(total),
         }
+    }
+}
+
+#[derive(Deserialize)]
+struct Saved {
+    version: u32,
+    fingerprint: String,
+    contacts: Vec<Contact>,
+}
+
+#[derive(Serialize)]
+struct SavedRef<'a> {
+    version: u32,
+    fingerprint: String,
+    contacts: Vec<&'a Contact>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn storage_key(source: &SourceConfig) -> String {
+    format!("cardfile.index.{}", source.id)
+}
+
+/// What the saved contacts depend on: a changed kind or option (another group, say) makes a
+/// saved copy useless.
+fn fingerprint(source: &SourceConfig) -> String {
+    let options = serde_json::to_string(&source.options).unwrap_or_default();
+    format!("{}|{}|{options}", source.id, source.kind.as_str())
+}
+
+/// Drops the saved copy of `source`'s index.
+pub fn forget(source: &SourceConfig) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&storage_key(source));
     }
 }
 
@@ -102,5 +213,41 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["7"]
         );
+    }
+
+    #[test]
+    fn changes_replace_contacts_by_id_and_add_new_ones_and_move_the_latest_update() {
+        let mut index = LocalIndex::default();
+        let dated = |i: usize, name: &str, at: &str| {
+            let mut c = contact(i, name);
+            c.updated_at = Some(at.into());
+            c
+        };
+        index.add(vec![
+            dated(1, "Priya Sharma", "2024-05-01T10:00:00+00:00"),
+            dated(2, "Rohan Iyer", "2024-05-03T10:00:00+00:00"),
+        ]);
+        assert_eq!(index.latest_update(), Some("2024-05-03T10:00:00+00:00"));
+        index.apply_changes(vec![
+            dated(1, "Priya Menon", "2024-05-09T08:00:00+00:00"),
+            dated(3, "Anika Rao", "2024-05-08T08:00:00+00:00"),
+        ]);
+        assert_eq!(index.len(), 3);
+        assert_eq!(index.latest_update(), Some("2024-05-09T08:00:00+00:00"));
+        let names = |q: &str| {
+            index
+                .search(&Query::Text(q.into()), None)
+                .contacts
+                .into_iter()
+                .map(|c| c.display_name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("priya"),
+            ["Priya Menon"],
+            "the changed contact replaced the old one"
+        );
+        assert!(names("sharma").is_empty(), "its old text is no longer found");
+        assert_eq!(names("anika"), ["Anika Rao"]);
     }
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortController;
 
-use crate::api::{FetchError, SourceConfig, fetch_page};
+use crate::api::{FetchError, SourceConfig, fetch_changes, fetch_page};
 use crate::local_index::LocalIndex;
 
 /// What one source is doing for the current search.
@@ -45,6 +45,10 @@ pub struct SourceStatus {
 
 type CacheKey = (String, Query, Option<PageToken>);
 
+/// Pause in typing before a typed query goes to the network; locally indexed sources answer
+/// every keystroke at once.
+pub const TYPING_PAUSE_MS: u64 = 200;
+
 /// Attempts per request: the first and two retries.
 const ATTEMPTS: u32 = 3;
 /// Longest `Retry-After` honoured inside a search; longer waits fail with the message.
@@ -70,6 +74,10 @@ pub struct Search {
     indexes: StoredValue<HashMap<String, LocalIndex>, LocalStorage>,
     generation: StoredValue<u64>,
     abort: StoredValue<Option<AbortController>, LocalStorage>,
+    /// The next search was typed: its network requests wait for a pause in typing.
+    typed: StoredValue<bool>,
+    /// The search generation whose network requests wait for that pause.
+    waiting_for_pause: StoredValue<Option<u64>>,
 }
 
 impl Search {
@@ -98,6 +106,8 @@ impl Search {
             indexes: StoredValue::new_local(HashMap::new()),
             generation: StoredValue::new(0),
             abort: StoredValue::new_local(None),
+            typed: StoredValue::new(false),
+            waiting_for_pause: StoredValue::new(None),
         };
         Effect::new(move |_| search.run());
         search
@@ -118,7 +128,16 @@ impl Search {
             return;
         }
         let started = self.indexes.with_value(|i| i.contains_key(&source.id));
-        if !started {
+        if started {
+            return;
+        }
+        if let Some(saved) = LocalIndex::load(source) {
+            // Searchable at once; what changed since it was saved follows.
+            self.indexes.update_value(|i| {
+                i.insert(source.id.clone(), saved);
+            });
+            spawn_local(refresh_index(*self, source.clone()));
+        } else {
             self.indexes.update_value(|i| {
                 i.insert(source.id.clone(), LocalIndex::default());
             });
@@ -127,16 +146,32 @@ impl Search {
         }
     }
 
-    /// Starts a new search from its first page.
+    /// Starts a new search from its first page, at once (Enter, the host, the URL).
     pub fn submit(&self, input: &str) {
+        if !self.start(input, false) {
+            // Already typed: its network requests need not wait any longer.
+            self.ask_network_now(self.generation.get_value());
+        }
+    }
+
+    /// Starts a search for what is being typed: locally indexed sources answer now, the
+    /// network once typing pauses (so a typed name costs one request per source).
+    pub fn type_ahead(&self, input: &str) {
+        self.start(input, true);
+    }
+
+    /// Whether `input` started a new search (it differs from the current one).
+    fn start(&self, input: &str, typed: bool) -> bool {
         let query = Query::detect(input);
         let query = (!query.is_empty()).then_some(query);
         if self.query.get_untracked() == query {
-            return;
+            return false;
         }
+        self.typed.set_value(typed);
         self.tokens.update_value(HashMap::clear);
         self.page.set(0);
         self.query.set(query);
+        true
     }
 
     pub fn has_next(&self) -> bool {
@@ -226,8 +261,56 @@ impl Search {
                 })
                 .collect(),
         );
+        let typed = self.typed.get_value();
+        self.typed.set_value(false);
+        self.waiting_for_pause.set_value(None);
         let Some(query) = query else { return };
-        for source in sources {
+        let (local, network): (Vec<_>, Vec<_>) = sources
+            .into_iter()
+            .partition(|s| self.indexes.with_value(|i| i.contains_key(&s.id)));
+        for source in local {
+            self.fetch(source, query.clone(), page, generation, true);
+        }
+        let cached = |s: &SourceConfig| {
+            self.cache
+                .with_value(|c| c.contains_key(&(s.id.clone(), query.clone(), None)))
+        };
+        if typed && page == 0 && !network.iter().all(cached) {
+            for source in &network {
+                self.set_state(&source.id, SourceState::Searching);
+            }
+            self.waiting_for_pause.set_value(Some(generation));
+            let search = *self;
+            spawn_local(async move {
+                sleep_ms(TYPING_PAUSE_MS).await;
+                search.ask_network_now(generation);
+            });
+        } else {
+            for source in network {
+                self.fetch(source, query.clone(), page, generation, true);
+            }
+        }
+    }
+
+    /// Sends the network requests of search `generation` if they still wait for a pause.
+    fn ask_network_now(&self, generation: u64) {
+        if self.waiting_for_pause.get_value() != Some(generation) || !self.is_current(generation) {
+            return;
+        }
+        self.waiting_for_pause.set_value(None);
+        let (Some(query), page) = (self.query.get_untracked(), self.page.get_untracked()) else {
+            return;
+        };
+        let network = self.sources.with_untracked(|sources| {
+            self.indexes.with_value(|i| {
+                sources
+                    .iter()
+                    .filter(|s| !i.contains_key(&s.id))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        });
+        for source in network {
             self.fetch(source, query.clone(), page, generation, true);
         }
     }
@@ -455,7 +538,71 @@ async fn build_index(search: Search, source: SourceConfig) {
         search.set_state(&source.id, SourceState::Indexing { loaded });
         at = next;
     }
-    // Answer whatever is being searched now from the finished index.
+    search.indexes.with_value(|i| {
+        if let Some(index) = i.get(&source.id) {
+            index.save(&source);
+        }
+    });
+    answer_from_index(search, source);
+}
+
+/// Asks a source whose index was restored from its saved copy for what changed since, and
+/// takes it in. If that fails, the saved copy keeps answering and the status line says so.
+async fn refresh_index(search: Search, source: SourceConfig) {
+    let since = search.indexes.with_value(|i| {
+        i.get(&source.id)
+            .and_then(|index| index.latest_update().map(str::to_owned))
+    });
+    let mut changed = Vec::new();
+    let mut at: Option<PageToken> = None;
+    loop {
+        let answer = match &since {
+            Some(since) => fetch_changes(&source, since, at.as_ref()).await,
+            None => None,
+        };
+        match answer {
+            Some(Ok(page)) => {
+                changed.extend(page.contacts);
+                match page.next {
+                    Some(next) => at = Some(next),
+                    None => break,
+                }
+            }
+            Some(Err(error)) => {
+                search.set_state(
+                    &source.id,
+                    SourceState::Failed(format!(
+                        "refreshing the saved contacts stopped: {}; searching the copy saved earlier",
+                        error.message()
+                    )),
+                );
+                return;
+            }
+            // Nothing tells what changed: read the source in full again.
+            None => {
+                crate::local_index::forget(&source);
+                search.indexes.update_value(|i| {
+                    i.remove(&source.id);
+                });
+                search.ensure_index(&source);
+                return;
+            }
+        }
+    }
+    if changed.is_empty() {
+        return;
+    }
+    search.indexes.update_value(|i| {
+        if let Some(index) = i.get_mut(&source.id) {
+            index.apply_changes(changed);
+            index.save(&source);
+        }
+    });
+    answer_from_index(search, source);
+}
+
+/// Answers whatever is being searched now from `source`'s finished index.
+fn answer_from_index(search: Search, source: SourceConfig) {
     if let Some(query) = search.query.get_untracked() {
         let page = search.page.get_untracked();
         search.fetch(source, query, page, search.generation.get_value(), true);

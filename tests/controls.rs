@@ -29,13 +29,15 @@ fn press(input: &HtmlInputElement, key: &str) {
 }
 
 #[wasm_bindgen_test]
-async fn the_search_box_searches_once_after_typing_pauses_and_hands_keys_to_the_results() {
+async fn the_search_box_reports_every_edit_searches_on_enter_and_hands_keys_to_the_results() {
+    let edits = RwSignal::new(Vec::<String>::new());
     let searches = RwSignal::new(Vec::<String>::new());
     let moves = RwSignal::new(Vec::<Nav>::new());
     let host = mount(move || {
         view! {
             <SearchBox
                 value=RwSignal::new(String::new())
+                on_type=move |q: String| edits.update(|e| e.push(q))
                 on_search=move |q: String| searches.update(|s| s.push(q))
                 on_navigate=move |nav: Nav| {
                     moves.update(|m| m.push(nav));
@@ -54,11 +56,24 @@ async fn the_search_box_searches_once_after_typing_pauses_and_hands_keys_to_the_
     );
     for partial in ["M", "Ma", "Mar", "Mari", "Maria"] {
         type_into(&input, partial);
-        wait_ms(30).await;
     }
-    assert!(searches.get_untracked().is_empty(), "no search while typing");
-    wait_ms(400).await;
-    assert_eq!(searches.get_untracked(), ["Maria"], "one search after the pause");
+    assert_eq!(
+        edits.get_untracked(),
+        ["M", "Ma", "Mar", "Mari", "Maria"],
+        "each edit, at once"
+    );
+    wait_ms(300).await;
+    assert!(
+        searches.get_untracked().is_empty(),
+        "typing alone is no explicit search"
+    );
+    let form: web_sys::HtmlFormElement = find(&host, "form").unwrap().unchecked_into();
+    form.request_submit().unwrap();
+    assert_eq!(
+        searches.get_untracked(),
+        ["Maria"],
+        "Enter searches the text at once"
+    );
     press(&input, "ArrowDown");
     press(&input, "ArrowUp");
     press(&input, "Enter");

@@ -1,13 +1,7 @@
-use std::time::Duration;
-
 use leptos::html::Input;
 use leptos::prelude::*;
 
 use super::contact_list::RESULTS_ID;
-
-/// Wait after the last keystroke before searching: short enough to feel live, long enough not
-/// to send a request per key.
-const DEBOUNCE: Duration = Duration::from_millis(200);
 
 /// Keyboard moves the search box hands to the results (combobox pattern).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,12 +14,18 @@ pub enum Nav {
     Clear,
 }
 
-/// The one search box. Typing searches after a short pause; Enter searches at once (or opens
-/// the highlighted result); arrows move through results; Escape clears.
+/// The one search box. Every edit is reported at once (`on_type`; the search decides what
+/// waits for a pause); Enter searches (or opens the highlighted result); arrows move through
+/// results; Escape clears.
 #[component]
 pub fn SearchBox(
     value: RwSignal<String>,
-    #[prop(into)] on_search: Callback<String>,
+    /// Every edit of the text.
+    #[prop(into)]
+    on_type: Callback<String>,
+    /// Enter without a highlighted result.
+    #[prop(into)]
+    on_search: Callback<String>,
     #[prop(into)] on_navigate: Callback<Nav, bool>,
     /// DOM id of the highlighted result.
     #[prop(into)]
@@ -33,20 +33,10 @@ pub fn SearchBox(
     #[prop(into)] has_results: Signal<bool>,
     #[prop(optional)] input_ref: NodeRef<Input>,
 ) -> impl IntoView {
-    let pending = StoredValue::new(None::<TimeoutHandle>);
-    let cancel_pending = move || {
-        pending.update_value(|handle| {
-            if let Some(h) = handle.take() {
-                h.clear();
-            }
-        })
-    };
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         value.set(text.clone());
-        cancel_pending();
-        let handle = set_timeout_with_handle(move || on_search.run(text), DEBOUNCE).ok();
-        pending.set_value(handle);
+        on_type.run(text);
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let nav = match ev.key().as_str() {
@@ -56,9 +46,6 @@ pub fn SearchBox(
             "Escape" => Nav::Clear,
             _ => return,
         };
-        if nav == Nav::Clear {
-            cancel_pending();
-        }
         // The navigation handled the key (e.g. Enter opened a result): the form must not submit.
         if on_navigate.run(nav) {
             ev.prevent_default();
@@ -66,7 +53,6 @@ pub fn SearchBox(
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        cancel_pending();
         on_search.run(value.get_untracked());
     };
     view! {

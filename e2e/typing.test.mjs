@@ -1,0 +1,109 @@
+// Typing and the local index: network sources are asked once a typed query pauses, the locally
+// indexed source (Smartflo) answers every key, and its index survives a reload, refreshed with
+// `updated_after` instead of being read again.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { simContacts, simRequests, startStack } from './stack.mjs';
+
+const INDEX_KEY = 'cardfile.index.smartflo';
+let stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+async function simLog() {
+  return (await fetch(`${stack.sim}/_sim/log`)).json();
+}
+
+async function clearSimLog() {
+  await fetch(`${stack.sim}/_sim/log`, { method: 'DELETE' });
+}
+
+/** Waits until the Smartflo status line has stopped indexing (all pages read). */
+async function untilIndexed(page) {
+  const line = page.locator('.source[data-source="smartflo"]');
+  await line.waitFor({ timeout: 20_000 });
+  const deadline = Date.now() + 60_000;
+  while (/indexing/.test(await line.textContent()) || (await line.getAttribute('class')).includes('busy')) {
+    if (Date.now() > deadline) throw new Error('Smartflo still indexing');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.doesNotMatch(await line.textContent(), /fail|stopped/i);
+}
+
+test('a typed name costs each network source one request; the local index answers without any', async () => {
+  const { items } = await simContacts(stack.sim, '', 200);
+  const name = items.map((c) => c.firstName).find((n) => n && n.length >= 6 && /^[A-Za-z]+$/.test(n));
+  assert.ok(name, 'an ASCII first name of 6 letters or more in the 8x8 data');
+  const page = await stack.page();
+  await page.goto(`${stack.proxy}/widget/?sources=8x8,smartflo`);
+  await untilIndexed(page);
+  await fetch(`${stack.sim}/_sim/requests`, { method: 'DELETE' });
+  await page.getByRole('combobox', { name: 'Search contacts' }).pressSequentially(name, { delay: 30 });
+  const eightByEight = page.locator('.source[data-source="8x8"]');
+  await page.locator('.source[data-source="8x8"]:not(.busy)').waitFor({ timeout: 20_000 });
+  assert.match(await eightByEight.textContent(), /found|shown/);
+  await page.locator('.card', { hasText: name }).first().waitFor();
+  const counts = await simRequests(stack.sim);
+  // One request once typing paused (30 ms between keys, 200 ms pause); a second only if this
+  // busy machine stalled between two keys for longer than the pause. Never one per key.
+  assert.ok((counts['8x8'] ?? 0) >= 1 && counts['8x8'] <= 2, `8x8 asked ${counts['8x8']} times for ${name.length} keys`);
+  assert.equal(counts.smartflo ?? 0, 0, 'Smartflo is searched in its local index');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("Smartflo's index survives a reload and is refreshed with updated_after, not read again", async () => {
+  const page = await stack.page();
+  await page.goto(`${stack.proxy}/widget/?sources=smartflo`);
+  await untilIndexed(page);
+  const saved = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), INDEX_KEY);
+  assert.ok(saved && saved.contacts.length > 100, 'the finished index is saved');
+
+  // Drop the most recently updated contacts (down to the latest with a plain name to search
+  // for) from the saved copy: the refresh must bring them back.
+  const byUpdate = saved.contacts.filter((c) => c.updated_at).sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+  const named = byUpdate.find((c) => /^[A-Za-z]+ [A-Za-z]+$/.test(c.display_name));
+  assert.ok(named, 'a contact with a plain name');
+  const dropped = saved.contacts.filter((c) => c.updated_at && c.updated_at >= named.updated_at);
+  saved.contacts = saved.contacts.filter((c) => !(c.updated_at && c.updated_at >= named.updated_at));
+  await page.evaluate(([key, value]) => localStorage.setItem(key, value), [INDEX_KEY, JSON.stringify(saved)]);
+
+  await clearSimLog();
+  await page.reload();
+  await page.locator('.source[data-source="smartflo"]').waitFor();
+  assert.doesNotMatch(await page.locator('.source[data-source="smartflo"]').textContent(), /indexing/);
+  const search = page.getByRole('combobox', { name: 'Search contacts' });
+  await search.fill(named.display_name);
+  await search.press('Enter');
+  await page.locator('.card', { hasText: named.display_name }).first().waitFor({ timeout: 20_000 });
+
+  const listed = (await simLog()).filter((r) => r.method === 'GET' && r.path === '/smartflo/v1/contacts');
+  assert.ok(listed.length >= 1, 'Smartflo was asked what changed');
+  for (const r of listed) assert.match(r.query, /updated_after=/, `only changes are asked for: ${r.query}`);
+  const refreshed = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), INDEX_KEY);
+  const ids = new Set(refreshed.contacts.map((c) => c.id));
+  for (const c of dropped) assert.ok(ids.has(c.id), `contact ${c.id} came back with the refresh`);
+  assert.equal(refreshed.contacts.length, saved.contacts.length + dropped.length);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a damaged saved index is dropped and the source read again in full', async () => {
+  const page = await stack.page();
+  await page.goto(`${stack.proxy}/widget/?sources=smartflo`);
+  await untilIndexed(page);
+  await page.evaluate((key) => localStorage.setItem(key, '{"version":1,"contacts":[{"oops"'), INDEX_KEY);
+  await clearSimLog();
+  await page.reload();
+  await untilIndexed(page);
+  const listed = (await simLog()).filter((r) => r.method === 'GET' && r.path === '/smartflo/v1/contacts');
+  assert.ok(listed.some((r) => !r.query.includes('updated_after')), 'read again from the first page');
+  const saved = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), INDEX_KEY);
+  assert.ok(saved.contacts.length > 100, 'and saved again');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
