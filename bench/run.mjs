@@ -517,6 +517,10 @@ try {
       { timeoutMs: 120_000, what: 'Smartflo indexing' },
     );
     const indexed = Date.now() - t0;
+    // The saved copy of the index (UTF-16 in localStorage: 2 bytes a character against the quota).
+    report.figures.local_index_saved_bytes = await page.evaluate(
+      () => (localStorage.getItem('cardfile.index.smartflo') ?? '').length * 2,
+    );
     const state = await page.locator('li[data-source="smartflo"]').textContent();
     if (/fail|stopped/i.test(state)) throw new Error(`Smartflo: ${state}`);
     const memory = await page.evaluate(() => ({
@@ -809,6 +813,7 @@ const rows = [
   ['requests_per_typed_query', JSON.stringify(f.requests_per_typed_query), 'requests_per_typed_query'],
   ['requests_per_repeated_query', JSON.stringify(f.requests_per_repeated_query), 'requests_per_repeated_query'],
   ['wasm_memory_bytes', f.wasm_memory_bytes],
+  ['local_index_saved_bytes (0: over the quota)', f.local_index_saved_bytes],
   ['proxy_rps_ratio (contact route)', `${f.proxy_rps_ratio}  (${f.proxy_rps} / ${f.nginx_rps} rps)`, 'proxy_rps_ratio'],
   ['proxy_p99_added_ms (contact route)', `${f.proxy_p99_added_ms}  (${f.proxy_p99_ms} - ${f.nginx_p99_ms} ms)`, 'proxy_p99_added_ms'],
   ['  page route: rps ratio, p99 added', `${f.proxy_page_rps_ratio}, ${f.proxy_page_p99_added_ms} ms`],
