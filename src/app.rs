@@ -111,8 +111,11 @@ pub fn App() -> impl IntoView {
             }
             Nav::Down => return false,
         }
-        if let Some(i) = active.get_untracked() {
-            scroll_into_view(&result_id(i));
+        let active_key = active
+            .get_untracked()
+            .and_then(|i| search.results.with_untracked(|r| r.get(i).map(|m| m.key.clone())));
+        if let Some(key) = active_key {
+            scroll_into_view(&result_id(&key));
         }
         true
     };
@@ -218,7 +221,11 @@ pub fn App() -> impl IntoView {
                     search.submit(&q)
                 }
                 on_navigate=navigate
-                active_id=Signal::derive(move || active.get().map(result_id))
+                active_id=Signal::derive(move || {
+                    active
+                        .get()
+                        .and_then(|i| search.results.with(|r| r.get(i).map(|m| result_id(&m.key))))
+                })
                 has_results=Signal::derive(move || search.results.with(|r| !r.is_empty()))
             />
             {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}

@@ -1,6 +1,8 @@
 //! Screen pop: an incoming call's number is searched everywhere; within a time budget the
 //! best match is opened, or the agent picks among several. The pick is remembered per number.
 
+use std::sync::Arc;
+
 use cardfile_core::{MergedContact, phone};
 
 /// How long a screen pop waits for slower sources before showing what it has.
@@ -26,7 +28,7 @@ pub enum PopState {
 /// What to open for a finished screen pop, and what to show.
 pub fn resolve(
     phone: &str,
-    results: &[MergedContact],
+    results: &[Arc<MergedContact>],
     remembered: Option<&str>,
 ) -> (Option<String>, PopState) {
     if let Some(key) = remembered.filter(|k| results.iter().any(|m| m.key == *k)) {
@@ -74,7 +76,7 @@ mod tests {
 
     use super::*;
 
-    fn people(n: usize) -> Vec<MergedContact> {
+    fn people(n: usize) -> Vec<Arc<MergedContact>> {
         let contacts = (0..n)
             .map(|i| {
                 let mut c = Contact::new("gws", ProviderKind::Gws, i.to_string());
@@ -83,6 +85,9 @@ mod tests {
             })
             .collect();
         merge(contacts, &Query::Phone("+351912345678".into()))
+            .into_iter()
+            .map(Arc::new)
+            .collect()
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! answers dropped; transient failures are retried with back-off, honouring `Retry-After`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use cardfile_core::matching::{matches, search_term};
 use cardfile_core::{Contact, MergedContact, Page, PageToken, Query, adapter_for, merge};
@@ -64,8 +65,9 @@ pub struct Search {
     /// 0-based page of the merged results.
     pub page: RwSignal<usize>,
     pub statuses: RwSignal<Vec<SourceStatus>>,
-    /// The people on the current page, merged across sources and ranked.
-    pub results: Memo<Vec<MergedContact>>,
+    /// The people on the current page, merged across sources and ranked; shared, so views
+    /// and keyed lists copy pointers, not contacts.
+    pub results: Memo<Vec<Arc<MergedContact>>>,
     /// The page each source returned for the current query and page.
     pages: RwSignal<Vec<(String, Page)>>,
     /// Per source, the token of each page reached so far (`tokens[0]` is `None`: the start).
@@ -91,7 +93,11 @@ impl Search {
                     .flat_map(|(_, p)| p.contacts.iter().cloned())
                     .collect()
             });
-            query.with(|q| q.as_ref().map(|q| merge(contacts, q)).unwrap_or_default())
+            query.with(|q| {
+                q.as_ref()
+                    .map(|q| merge(contacts, q).into_iter().map(Arc::new).collect())
+                    .unwrap_or_default()
+            })
         });
         let search = Search {
             configured: RwSignal::new(Vec::new()),

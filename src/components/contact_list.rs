@@ -6,9 +6,15 @@ use crate::search::Search;
 /// Id of the results list, for the search box's `aria-controls`.
 pub const RESULTS_ID: &str = "cardfile-results";
 
-/// DOM id of the `i`th result, for `aria-activedescendant`.
-pub fn result_id(i: usize) -> String {
-    format!("cardfile-result-{i}")
+/// DOM id of the result with merge key `key`, for `aria-activedescendant`. Derived from the
+/// key, so a card kept across result changes keeps its id; hashed, so no provider text ends
+/// up in an attribute.
+pub fn result_id(key: &str) -> String {
+    // FNV-1a: tiny, stable, and collisions among one page's keys are vanishingly unlikely.
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("cardfile-result-{hash:016x}")
 }
 
 /// The people on the current page, loading placeholders, or a line saying why there are none.
@@ -45,6 +51,11 @@ pub fn ContactList(
                 .collect_view()
         })
     };
+    let active_key = Memo::new(move |_| {
+        active
+            .get()
+            .and_then(|i| search.results.with(|r| r.get(i).map(|m| m.key.clone())))
+    });
     let announcement = move || match (search.query.with(Option::is_some), search.is_busy()) {
         (true, false) => format!("{} contacts found", search.results.with(Vec::len)),
         _ => String::new(),
@@ -54,23 +65,26 @@ pub fn ContactList(
         {move || empty_message().map(|m| view! { <p class="empty">{m}</p> })}
         <ul class="results" id=RESULTS_ID role="listbox" aria-label="Contacts">
             {skeletons}
+            // Keyed by person (and how many sources merged into them): a card that stays in the
+            // results across a keystroke or a late source is kept, not rebuilt.
             <For
-                each=move || search.results.get().into_iter().enumerate()
-                key=|(i, m)| (*i, m.key.clone(), m.sources.len())
-                children=move |(i, merged)| {
+                each=move || search.results.get()
+                key=|m| (m.key.clone(), m.sources.len())
+                children=move |merged| {
                     let key = merged.key.clone();
                     let sources = merged.sources.iter().map(|s| search.label_of(s)).collect::<Vec<_>>();
                     let open_key = key.clone();
                     let is_open = Signal::derive(move || expanded.with(|e| e.as_deref() == Some(open_key.as_str())));
-                    let is_active = Signal::derive(move || active.get() == Some(i));
+                    let active_is = key.clone();
+                    let is_active = Signal::derive(move || active_key.with(|k| k.as_deref() == Some(active_is.as_str())));
                     view! {
                         <li role="option" aria-selected=move || is_active.get().to_string()>
                             <ContactCard
-                                contact=merged.contact
+                                contact=merged.contact.clone()
                                 sources
                                 open=is_open
                                 active=is_active
-                                dom_id=result_id(i)
+                                dom_id=result_id(&key)
                                 on_toggle=move |_| on_open.run(key.clone())
                             />
                         </li>
