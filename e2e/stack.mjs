@@ -45,20 +45,22 @@ async function start(binary, args, env = {}) {
  * config/demo.toml for a test run: every test client is 127.0.0.1, so the per-client rate
  * limit is raised out of the way; `timeoutMs` shortens the upstream timeout.
  */
-function testConfig({ timeoutMs }) {
+function testConfig({ timeoutMs, editConfig }) {
   let text = readFileSync(`${root}config/demo.toml`, 'utf8').replace(
     /^rate_limit_per_minute = \d+/m,
     'rate_limit_per_minute = 1000000',
   );
   if (timeoutMs) text = text.replace(/^timeout_ms = \d+/m, `timeout_ms = ${timeoutMs}`);
+  if (editConfig) text = editConfig(text);
   const path = `${mkdtempSync(`${tmpdir()}/cardfile-e2e-`)}/proxy.toml`;
   writeFileSync(path, text);
   return path;
 }
 
-export async function startStack({ contacts = 2000, timeoutMs, simArgs = [] } = {}) {
+/** Simulator + proxy (config/demo.toml, `editConfig(text)` applied if given) + Chromium. */
+export async function startStack({ contacts = 2000, timeoutMs, simArgs = [], editConfig } = {}) {
   const sim = await start('cardfile-sim', ['--port', '0', '--contacts', String(contacts), ...simArgs]);
-  const config = testConfig({ timeoutMs });
+  const config = testConfig({ timeoutMs, editConfig });
   const proxy = await start('cardfile-proxy', ['--config', config, '--listen', '127.0.0.1:0'], {
     ...DEMO_ENV,
     CARDFILE_SIM_URL: sim.url,

@@ -7,8 +7,15 @@ import { simContacts, simRequests, startStack } from './stack.mjs';
 
 const INDEX_KEY = 'cardfile.index.smartflo';
 let stack;
+// Smartflo's index is refreshed every 2 s here (default: 5 min), so the test can see it happen.
+const SMARTFLO = 'id = "smartflo"\nkind = "smartflo"\n';
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({
+    editConfig: (toml) => {
+      assert.ok(toml.includes(SMARTFLO), 'the demo config has the Smartflo source');
+      return toml.replace(SMARTFLO, `${SMARTFLO}options = { refresh_seconds = "2" }\n`);
+    },
+  });
 });
 after(async () => {
   await stack?.stop();
@@ -42,6 +49,7 @@ test('a typed name costs each network source one request; the local index answer
   await page.goto(`${stack.proxy}/widget/?sources=8x8,smartflo`);
   await untilIndexed(page);
   await fetch(`${stack.sim}/_sim/requests`, { method: 'DELETE' });
+  await clearSimLog();
   await page.getByRole('combobox', { name: 'Search contacts' }).pressSequentially(name, { delay: 30 });
   const eightByEight = page.locator('.source[data-source="8x8"]');
   await page.locator('.source[data-source="8x8"]:not(.busy)').waitFor({ timeout: 20_000 });
@@ -51,7 +59,10 @@ test('a typed name costs each network source one request; the local index answer
   // One request once typing paused (30 ms between keys, 200 ms pause); a second only if this
   // busy machine stalled between two keys for longer than the pause. Never one per key.
   assert.ok((counts['8x8'] ?? 0) >= 1 && counts['8x8'] <= 2, `8x8 asked ${counts['8x8']} times for ${name.length} keys`);
-  assert.equal(counts.smartflo ?? 0, 0, 'Smartflo is searched in its local index');
+  // Smartflo is searched in its local index; the only requests it gets are the periodic
+  // refreshes (every 2 s in this stack), which ask what changed, not the typed name.
+  const smartflo = (await simLog()).filter((r) => r.path.startsWith('/smartflo/v1/contacts'));
+  for (const r of smartflo) assert.match(r.query, /updated_after=/, `not a search: ${r.query}`);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -104,6 +115,19 @@ test('a damaged saved index is dropped and the source read again in full', async
   assert.ok(listed.some((r) => !r.query.includes('updated_after')), 'read again from the first page');
   const saved = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), INDEX_KEY);
   assert.ok(saved.contacts.length > 100, 'and saved again');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('an open widget keeps asking Smartflo what changed, and only that', async () => {
+  const page = await stack.page();
+  await page.goto(`${stack.proxy}/widget/?sources=smartflo`);
+  await untilIndexed(page);
+  await clearSimLog();
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  const listed = (await simLog()).filter((r) => r.method === 'GET' && r.path === '/smartflo/v1/contacts');
+  assert.ok(listed.length >= 1, 'refreshed at least once in 5 s with refresh_seconds = 2');
+  for (const r of listed) assert.match(r.query, /updated_after=/, `only changes are asked for: ${r.query}`);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

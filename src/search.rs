@@ -50,6 +50,10 @@ type CacheKey = (String, Query, Option<PageToken>);
 /// every keystroke at once.
 pub const TYPING_PAUSE_MS: u64 = 200;
 
+/// Seconds between refreshes of a local index while the widget is open, unless the source's
+/// `refresh_seconds` option says otherwise (0: never).
+const DEFAULT_REFRESH_SECONDS: u64 = 300;
+
 /// Attempts per request: the first and two retries.
 const ATTEMPTS: u32 = 3;
 /// Longest `Retry-After` honoured inside a search; longer waits fail with the message.
@@ -142,7 +146,7 @@ impl Search {
             self.indexes.update_value(|i| {
                 i.insert(source.id.clone(), saved);
             });
-            spawn_local(refresh_index(*self, source.clone()));
+            spawn_local(refresh_index(*self, source.clone(), true));
         } else {
             self.indexes.update_value(|i| {
                 i.insert(source.id.clone(), LocalIndex::default());
@@ -549,12 +553,40 @@ async fn build_index(search: Search, source: SourceConfig) {
             index.save(&source);
         }
     });
+    schedule_refresh(search, source.clone());
     answer_from_index(search, source);
 }
 
-/// Asks a source whose index was restored from its saved copy for what changed since, and
-/// takes it in. If that fails, the saved copy keeps answering and the status line says so.
-async fn refresh_index(search: Search, source: SourceConfig) {
+/// Seconds between refreshes of `source`'s local index; `None`: never.
+fn refresh_interval(source: &SourceConfig) -> Option<u64> {
+    match source
+        .options
+        .get("refresh_seconds")
+        .map(|s| s.trim().parse::<u64>())
+    {
+        Some(Ok(0)) => None,
+        Some(Ok(seconds)) => Some(seconds),
+        // Absent or not a number: the default (the proxy passes options on unchecked).
+        None | Some(Err(_)) => Some(DEFAULT_REFRESH_SECONDS),
+    }
+}
+
+/// Refreshes `source`'s index again after its interval, so an agent's widget open all shift
+/// sees contacts added or changed meanwhile.
+fn schedule_refresh(search: Search, source: SourceConfig) {
+    let Some(seconds) = refresh_interval(&source) else {
+        return;
+    };
+    spawn_local(async move {
+        sleep_ms(seconds.saturating_mul(1000)).await;
+        refresh_index(search, source, false).await;
+    });
+}
+
+/// Asks a locally indexed source what changed since its latest update, takes it in, and
+/// schedules the next refresh. If that fails the index keeps answering; the status line says so
+/// for the first refresh after a reload (`announce`), later ones fail quietly and try again.
+async fn refresh_index(search: Search, source: SourceConfig, announce: bool) {
     let since = search.indexes.with_value(|i| {
         i.get(&source.id)
             .and_then(|index| index.latest_update().map(str::to_owned))
@@ -575,13 +607,16 @@ async fn refresh_index(search: Search, source: SourceConfig) {
                 }
             }
             Some(Err(error)) => {
-                search.set_state(
-                    &source.id,
-                    SourceState::Failed(format!(
-                        "refreshing the saved contacts stopped: {}; searching the copy saved earlier",
-                        error.message()
-                    )),
-                );
+                if announce {
+                    search.set_state(
+                        &source.id,
+                        SourceState::Failed(format!(
+                            "refreshing the saved contacts stopped: {}; searching the copy saved earlier",
+                            error.message()
+                        )),
+                    );
+                }
+                schedule_refresh(search, source);
                 return;
             }
             // Nothing tells what changed: read the source in full again.
@@ -595,6 +630,7 @@ async fn refresh_index(search: Search, source: SourceConfig) {
             }
         }
     }
+    schedule_refresh(search, source.clone());
     if changed.is_empty() {
         return;
     }
