@@ -115,9 +115,13 @@ pub async fn load_config() -> Result<RuntimeConfig, String> {
     if !response.ok() {
         return Err(format!("cannot load {CONFIG_URL}: HTTP {}", response.status()));
     }
-    response
-        .json()
+    // Not `response.json()`: that parses with serde_json's `str` reader, a second copy of the
+    // parser next to the slice reader every provider response already uses.
+    let text = response
+        .text()
         .await
+        .map_err(|e| format!("{CONFIG_URL} is not a valid cardfile config: {e}"))?;
+    serde_json::from_slice(text.as_bytes())
         .map_err(|e| format!("{CONFIG_URL} is not a valid cardfile config: {e}"))
 }
 
