@@ -21,20 +21,28 @@ pub(crate) async fn require_allowed_host(
     request: Request,
     next: Next,
 ) -> Response {
+    match refusal(&proxy, &request) {
+        Some(refused) => refused,
+        None => next.run(request).await,
+    }
+}
+
+/// The 421 for a request not addressed to an allowed host; None when it may be served.
+pub(crate) fn refusal<B>(proxy: &Proxy, request: &axum::http::Request<B>) -> Option<Response> {
     let allowed = &proxy.config.allowed_hosts;
-    if allowed.is_empty() || addressed_to_allowed_host(&request, allowed) {
-        return next.run(request).await;
+    if allowed.is_empty() || addressed_to_allowed_host(request, allowed) {
+        return None;
     }
     // The name itself is not logged: it is the client's, like every other header.
     tracing::info!(status = 421, "request refused: host not allowed");
-    refuse(
+    Some(refuse(
         StatusCode::MISDIRECTED_REQUEST,
         "host_not_allowed",
         "this proxy does not serve that host name".into(),
-    )
+    ))
 }
 
-fn addressed_to_allowed_host(request: &Request, allowed: &[String]) -> bool {
+fn addressed_to_allowed_host<B>(request: &axum::http::Request<B>, allowed: &[String]) -> bool {
     let is_allowed = |name: &str| allowed.iter().any(|a| a.eq_ignore_ascii_case(name));
     let host_headers = request
         .headers()

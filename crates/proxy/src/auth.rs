@@ -236,6 +236,18 @@ impl Credential {
         }
     }
 
+    /// The credential for the next upstream call when it is there without waiting: a static
+    /// key or Basic credentials.
+    pub(crate) fn ready_grant(&self) -> Option<Grant> {
+        match self {
+            Credential::Bearer(secret) | Credential::Basic { header: secret, .. } => Some(Grant {
+                authorization: secret.value(),
+                token_id: 0,
+            }),
+            Credential::Token(_) | Credential::Jwt(_) => None,
+        }
+    }
+
     /// Whether a 401 from the provider is worth one retry with a fresh credential.
     pub(crate) fn refreshes_on_401(&self) -> bool {
         matches!(self, Credential::Token(_))
@@ -651,13 +663,12 @@ pub(crate) struct CsrfSession {
 }
 
 impl CsrfSession {
-    /// Adds the session cookie, and the CSRF token when `write`, to an upstream request.
-    pub(crate) fn apply(&self, mut request: reqwest::RequestBuilder, write: bool) -> reqwest::RequestBuilder {
-        request = request.header(header::COOKIE, self.cookie.clone());
+    /// Adds the session cookie, and the CSRF token when `write`, to an upstream request's headers.
+    pub(crate) fn apply(&self, headers: &mut HeaderMap, write: bool) {
+        headers.insert(header::COOKIE, self.cookie.clone());
         if write && let Some(token) = &self.token {
-            request = request.header(self.header_name.clone(), token.clone());
+            headers.insert(self.header_name.clone(), token.clone());
         }
-        request
     }
 }
 

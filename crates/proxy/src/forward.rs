@@ -2,16 +2,17 @@
 //! credentials, after the route check.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::uri::PathAndQuery;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::auth::{AuthFailure, CsrfSession, Grant};
 use crate::routes::{self, Refusal};
+use crate::upstream::SendError;
 use crate::{Proxy, Upstream};
 
 /// Response headers worth passing back to the widget; everything else (cookies, CSRF
@@ -50,27 +51,26 @@ fn log(source: &str, method: &Method, route: &str, response: &Response, started:
     );
 }
 
-pub(crate) async fn forward(
-    State(proxy): State<Arc<Proxy>>,
-    Path((source_id, _)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+/// Forwards one request whose path matched `/proxy/{source}/{*path}`, after the host
+/// check, the CORS layer and the rate limit (see `gate`).
+pub(crate) async fn forward(proxy: Arc<Proxy>, request: axum::extract::Request) -> Response {
     let started = Instant::now();
-    let Some(upstream) = proxy.upstreams.get(&source_id) else {
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
+    // The source id and the path after it as they came, still encoded: a decoded path would
+    // hide `%2F` and friends, and a source id is matched exactly as written.
+    let after_prefix = uri.path().strip_prefix("/proxy/").unwrap_or_default();
+    let source_id = after_prefix.split('/').next().unwrap_or_default();
+    let Some(upstream) = proxy.upstreams.get(source_id) else {
         tracing::info!(method = %method, status = 404, "request refused: unknown source");
         return refuse(
             StatusCode::NOT_FOUND,
             "unknown_source",
-            format!("no source `{source_id}` is configured"),
+            format!("no source `{}` is configured", truncated(source_id)),
         );
     };
     let source = &upstream.source;
-    // The raw path, still encoded: axum's decoded `{*path}` would hide `%2F` and friends.
-    let prefix_len = "/proxy/".len() + source_id.len();
-    let raw_path = uri.path().get(prefix_len..).unwrap_or_default();
+    let raw_path = &after_prefix[source_id.len()..];
     let checked = routes::allowed_route(&source.kind, source.allow_writes, &method, raw_path)
         .and_then(|route| routes::check_query(uri.query().unwrap_or_default()).map(|()| route));
     let route = match checked {
@@ -136,16 +136,22 @@ pub(crate) async fn forward(
     } else {
         Bytes::new()
     };
-    let mut url = format!("{}{}", source.base_url, raw_path);
-    if let Some(query) = uri.query() {
-        url.push('?');
-        url.push_str(query);
-    }
+    let target = match &upstream.origin {
+        Some(origin) => Target::Lean(origin.target(raw_path, uri.query())),
+        None => {
+            let mut url = format!("{}{}", source.base_url, raw_path);
+            if let Some(query) = uri.query() {
+                url.push('?');
+                url.push_str(query);
+            }
+            Target::Reqwest(url)
+        }
+    };
     let call = Call {
         proxy: &proxy,
         upstream,
         method: &method,
-        url: &url,
+        target,
         content_type: headers.get(header::CONTENT_TYPE),
         body,
         write,
@@ -181,11 +187,21 @@ fn origin_allowed(headers: &HeaderMap, allowed_origins: &[String], allowed_hosts
     host_trusted && authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
 }
 
+/// Where a call goes: a target on the source's origin (None if it could not be built,
+/// which fails the call as reqwest failed an unusable URL), or a URL for reqwest.
+enum Target {
+    Lean(Option<PathAndQuery>),
+    Reqwest(String),
+}
+
+/// What a provider answered, its body still streaming.
+type Reply = axum::http::Response<Body>;
+
 struct Call<'a> {
     proxy: &'a Proxy,
     upstream: &'a Upstream,
     method: &'a Method,
-    url: &'a str,
+    target: Target,
     content_type: Option<&'a HeaderValue>,
     body: Bytes,
     write: bool,
@@ -194,18 +210,18 @@ struct Call<'a> {
 impl Call<'_> {
     /// Sends the request with the source's credentials: after a 401, once more with a fresh
     /// token (token schemes); after a 403 to a write, once more with a fresh CSRF session.
-    async fn run(&self) -> Result<reqwest::Response, Response> {
+    async fn run(&self) -> Result<Reply, Response> {
         let credential = &self.upstream.credential;
         let client = &self.proxy.client;
-        let mut grant = credential.grant(client).await.map_err(|f| self.auth_failure(f))?;
+        let mut grant = self.grant().await?;
         let session = credential.session();
         let mut csrf = match session {
             Some(s) if self.write => Some(
-                s.for_write(
+                Box::pin(s.for_write(
                     client,
                     &self.upstream.source.base_url,
                     grant.authorization.clone(),
-                )
+                ))
                 .await
                 .map_err(|f| self.auth_failure(f))?,
             ),
@@ -215,8 +231,8 @@ impl Call<'_> {
         let mut reply = self.send(&grant, csrf.as_ref()).await?;
         if reply.status() == StatusCode::UNAUTHORIZED && credential.refreshes_on_401() {
             tracing::info!(source = %self.upstream.source.id, "upstream said 401: refreshing the token once");
-            credential.invalidate(&grant).await;
-            grant = credential.grant(client).await.map_err(|f| self.auth_failure(f))?;
+            Box::pin(credential.invalidate(&grant)).await;
+            grant = self.grant().await?;
             reply = self.send(&grant, csrf.as_ref()).await?;
         } else if reply.status() == StatusCode::FORBIDDEN
             && self.write
@@ -225,11 +241,11 @@ impl Call<'_> {
             tracing::info!(source = %self.upstream.source.id, "upstream refused a write: renewing the CSRF session once");
             s.invalidate(used);
             csrf = Some(
-                s.for_write(
+                Box::pin(s.for_write(
                     client,
                     &self.upstream.source.base_url,
                     grant.authorization.clone(),
-                )
+                ))
                 .await
                 .map_err(|f| self.auth_failure(f))?,
             );
@@ -241,41 +257,86 @@ impl Call<'_> {
         Ok(reply)
     }
 
-    async fn send(&self, grant: &Grant, csrf: Option<&CsrfSession>) -> Result<reqwest::Response, Response> {
-        let mut request = self
-            .proxy
-            .client
-            .request(self.method.clone(), self.url)
-            .header(header::ACCEPT, "application/json")
-            .header(header::AUTHORIZATION, grant.authorization.clone());
-        if let Some(csrf) = csrf {
-            request = csrf.apply(request, self.write);
+    /// The credential for the next call: at once for a static one. A token or a JWT may take
+    /// a request or a signature; their futures (and the CSRF fetch's, the reqwest call's
+    /// below, a new connection's) are boxed, so that the future of every request, allocated
+    /// and moved for each one, is not sized for them.
+    async fn grant(&self) -> Result<Grant, Response> {
+        let credential = &self.upstream.credential;
+        match credential.ready_grant() {
+            Some(grant) => Ok(grant),
+            None => Box::pin(credential.grant(&self.proxy.client))
+                .await
+                .map_err(|f| self.auth_failure(f)),
         }
-        if self.write {
+    }
+
+    async fn send(&self, grant: &Grant, csrf: Option<&CsrfSession>) -> Result<Reply, Response> {
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(header::AUTHORIZATION, grant.authorization.clone());
+        if let Some(csrf) = csrf {
+            csrf.apply(&mut headers, self.write);
+        }
+        let body = if self.write {
             let content_type = self
                 .content_type
                 .cloned()
                 .unwrap_or(HeaderValue::from_static("application/json"));
-            request = request
-                .header(header::CONTENT_TYPE, content_type)
-                .body(self.body.clone());
-        }
+            headers.insert(header::CONTENT_TYPE, content_type);
+            self.body.clone()
+        } else {
+            Bytes::new()
+        };
         let label = &self.upstream.source.label;
-        request.send().await.map_err(|e| {
-            if e.is_timeout() {
-                refuse(
-                    StatusCode::GATEWAY_TIMEOUT,
-                    "upstream_timeout",
-                    format!("{label} did not answer in time"),
-                )
-            } else {
-                refuse(
-                    StatusCode::BAD_GATEWAY,
-                    "upstream_unreachable",
-                    format!("{label} could not be reached"),
-                )
+        let timed_out = || {
+            refuse(
+                StatusCode::GATEWAY_TIMEOUT,
+                "upstream_timeout",
+                format!("{label} did not answer in time"),
+            )
+        };
+        let unreachable = || {
+            refuse(
+                StatusCode::BAD_GATEWAY,
+                "upstream_unreachable",
+                format!("{label} could not be reached"),
+            )
+        };
+        let timeout = Duration::from_millis(self.proxy.config.timeout_ms);
+        match &self.target {
+            Target::Lean(target) => {
+                let (Some(origin), Some(target)) = (&self.upstream.origin, target.clone()) else {
+                    return Err(unreachable());
+                };
+                let mut request = Request::new(http_body_util::Full::new(body));
+                *request.method_mut() = self.method.clone();
+                *request.uri_mut() = Uri::from(target);
+                *request.headers_mut() = headers;
+                // One deadline for the answer and its body, as reqwest's `timeout` was.
+                let deadline = tokio::time::Instant::now() + timeout;
+                match tokio::time::timeout_at(deadline, origin.send(request, deadline)).await {
+                    Ok(Ok(reply)) => Ok(reply.map(Body::new)),
+                    Ok(Err(SendError::Timeout)) | Err(_) => Err(timed_out()),
+                    Ok(Err(SendError::Failed)) => Err(unreachable()),
+                }
             }
-        })
+            Target::Reqwest(url) => {
+                let mut request = self
+                    .proxy
+                    .client
+                    .request(self.method.clone(), url)
+                    .headers(headers);
+                if self.write {
+                    request = request.body(body);
+                }
+                match Box::pin(request.send()).await {
+                    Ok(reply) => Ok(axum::http::Response::from(reply).map(Body::new)),
+                    Err(e) if e.is_timeout() => Err(timed_out()),
+                    Err(_) => Err(unreachable()),
+                }
+            }
+        }
     }
 
     fn auth_failure(&self, failure: AuthFailure) -> Response {
@@ -318,17 +379,17 @@ impl Call<'_> {
     }
 }
 
-fn pass_back(reply: reqwest::Response) -> Response {
-    let status = reply.status();
-    let mut headers = HeaderMap::new();
+fn pass_back(reply: Reply) -> Response {
+    let (parts, body) = reply.into_parts();
+    let mut headers = HeaderMap::with_capacity(PASSED_BACK.len() + 1);
     for name in PASSED_BACK {
-        if let Some(value) = reply.headers().get(&name) {
+        if let Some(value) = parts.headers.get(&name) {
             headers.insert(name, value.clone());
         }
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    let mut response = Response::new(Body::from_stream(reply.bytes_stream()));
-    *response.status_mut() = status;
+    let mut response = Response::new(body);
+    *response.status_mut() = parts.status;
     *response.headers_mut() = headers;
     response
 }

@@ -5,9 +5,12 @@ mod allowed_host;
 mod auth;
 pub mod config;
 mod forward;
+mod gate;
 mod limit;
+pub mod log_output;
 mod preflight;
 pub mod routes;
+mod upstream;
 mod widget;
 
 use std::collections::HashMap;
@@ -17,20 +20,25 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware;
-use axum::routing::{any, get};
+use axum::routing::get;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use config::Config;
 pub use forward::ERROR_HEADER;
+pub use gate::App;
 
 pub(crate) struct Upstream {
     pub(crate) source: config::Source,
     pub(crate) credential: auth::Credential,
+    /// Where requests are forwarded, with its connection pool; None: forwarded through
+    /// reqwest (see `upstream::Origin::new`).
+    pub(crate) origin: Option<upstream::Origin>,
 }
 
 pub(crate) struct Proxy {
     pub(crate) config: Config,
     pub(crate) upstreams: HashMap<String, Upstream>,
+    /// Token, login and CSRF calls, and forwarding for the sources without an `origin`.
     pub(crate) client: reqwest::Client,
     pub(crate) limiter: Option<limit::RateLimiter>,
     pub(crate) csp: widget::WidgetCsp,
@@ -42,7 +50,17 @@ pub(crate) struct Proxy {
 /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so the rate limit
 /// sees each client's address (without it, all clients share one bucket).
 pub fn app(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Router, String> {
+    Ok(service(config, env)?.router)
+}
+
+/// `app`, with requests for `/proxy/` taken to their route without the router's matching:
+/// what the binary serves. Serve it the same way (`axum::ServiceExt::
+/// into_make_service_with_connect_info::<SocketAddr>`).
+pub fn service(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<gate::App, String> {
     let mut upstreams = HashMap::new();
+    // Which upstreams reqwest would reach through a proxy (HTTP_PROXY and friends).
+    let env_proxy = hyper_util::client::proxy::matcher::Matcher::from_system();
+    let connector = upstream::connector()?;
     for source in &config.sources {
         let credential = auth::Credential::from_config(&source.id, &source.auth, env)?;
         upstreams.insert(
@@ -50,6 +68,7 @@ pub fn app(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Route
             Upstream {
                 source: source.clone(),
                 credential,
+                origin: upstream::Origin::new(&source.base_url, &connector, &env_proxy),
             },
         );
     }
@@ -59,7 +78,7 @@ pub fn app(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Route
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-    let cors = cors(&config)?;
+    let (cors, actual_cors) = cors(&config)?;
     if config.allowed_hosts.is_empty() {
         tracing::warn!(
             "allowed_hosts is not set: requests for any host name are served, so a page whose \
@@ -73,11 +92,10 @@ pub fn app(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Route
         upstreams,
         client,
     });
+    let proxy_route = gate::ProxyRoute::new(proxy.clone(), cors.clone(), actual_cors);
     let api = Router::new()
-        .route("/proxy/{source}/{*path}", any(forward::forward))
-        .layer(middleware::from_fn_with_state(proxy.clone(), limit::rate_limit))
         .route("/widget/cardfile.json", get(widget::runtime_config))
-        .layer(cors)
+        .layer(cors.clone())
         .layer(middleware::from_fn_with_state(
             proxy.clone(),
             preflight::screen_options,
@@ -89,17 +107,21 @@ pub fn app(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Route
             proxy.clone(),
             allowed_host::require_allowed_host,
         ))
+        // Added after the host check, but it makes that check itself, then the same ones as
+        // the layers above in the same order (and the rate limit): see `gate`.
+        .route_service("/proxy/{source}/{*path}", proxy_route.clone())
         // Added after the host check, so outside it: load balancers probe instances by
         // address, and "ok" is all it tells a rebinding page.
         .route("/healthz", get(|| async { "ok" }))
         .with_state(proxy);
-    Ok(router)
+    Ok(gate::App { router, proxy_route })
 }
 
 /// CORS for `/proxy/` and the runtime config: only the configured origins, compared
 /// exactly, never `*`; no credentials (the proxy uses no cookies from the browser). It sees
-/// only the preflights `preflight::screen_options` has let through.
-fn cors(config: &Config) -> Result<CorsLayer, String> {
+/// only the preflights `preflight::screen_options` has let through. With it, what it adds to
+/// the answer to a request that is no preflight, for `gate` to add without the layer.
+fn cors(config: &Config) -> Result<(CorsLayer, gate::ActualCors), String> {
     let origins = config
         .allowed_origins
         .iter()
@@ -112,14 +134,18 @@ fn cors(config: &Config) -> Result<CorsLayer, String> {
     } else {
         preflight::READ_METHODS
     };
-    Ok(CorsLayer::new()
+    let expose = [
+        HeaderName::from_static(forward::ERROR_HEADER),
+        header::RETRY_AFTER,
+    ];
+    let vary = [header::ORIGIN];
+    let actual = gate::ActualCors::new(origins.clone(), &vary, &expose);
+    let layer = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods(methods.to_vec())
         .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
-        .expose_headers([
-            HeaderName::from_static(forward::ERROR_HEADER),
-            header::RETRY_AFTER,
-        ])
+        .expose_headers(expose)
         .max_age(Duration::from_secs(600))
-        .vary([header::ORIGIN]))
+        .vary(vary);
+    Ok((layer, actual))
 }

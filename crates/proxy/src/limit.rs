@@ -4,12 +4,11 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::Proxy;
@@ -89,7 +88,7 @@ fn client_key(ip: IpAddr) -> IpAddr {
 
 /// The client's address: the connection's peer, or behind a trusted load balancer the last
 /// `X-Forwarded-For` entry. None when neither is known (one bucket for all such clients).
-fn client_ip(request: &Request, trust_forwarded: bool) -> Option<IpAddr> {
+fn client_ip<B>(request: &axum::http::Request<B>, trust_forwarded: bool) -> Option<IpAddr> {
     if trust_forwarded && let Some(ip) = last_forwarded_for(request.headers()) {
         return Some(ip);
     }
@@ -113,25 +112,24 @@ fn last_forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
         .ok()
 }
 
-pub(crate) async fn rate_limit(State(proxy): State<Arc<Proxy>>, request: Request, next: Next) -> Response {
-    if let Some(limiter) = &proxy.limiter {
-        let client = client_ip(&request, proxy.config.trust_x_forwarded_for)
-            .unwrap_or(IpAddr::V4([0, 0, 0, 0].into()));
-        if let Err(wait) = limiter.take(client, Instant::now()) {
-            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let mut response = refuse(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!("too many requests from this client; retry in {secs} s"),
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
-            tracing::info!(status = 429, "request refused: rate limited");
-            return response;
-        }
-    }
-    next.run(request).await
+/// The 429 for a client over its rate (taking one of its tokens otherwise); None when the
+/// request may go on.
+pub(crate) fn refusal<B>(proxy: &Proxy, request: &axum::http::Request<B>) -> Option<Response> {
+    let limiter = proxy.limiter.as_ref()?;
+    let client =
+        client_ip(request, proxy.config.trust_x_forwarded_for).unwrap_or(IpAddr::V4([0, 0, 0, 0].into()));
+    let wait = limiter.take(client, Instant::now()).err()?;
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = refuse(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("too many requests from this client; retry in {secs} s"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    tracing::info!(status = 429, "request refused: rate limited");
+    Some(response)
 }
 
 #[cfg(test)]

@@ -29,10 +29,19 @@ pub(crate) async fn screen_options(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::OPTIONS {
-        return next.run(request).await;
+    match refusal(&proxy, &request) {
+        Some(refused) => refused,
+        None => next.run(request).await,
     }
-    let methods = route_methods(&proxy, request.uri().path());
+}
+
+/// The refusal for an OPTIONS request that is no preflight the browser would act on; None
+/// for any other request, and for a preflight to let through to the CORS layer.
+pub(crate) fn refusal<B>(proxy: &Proxy, request: &axum::http::Request<B>) -> Option<Response> {
+    if request.method() != Method::OPTIONS {
+        return None;
+    }
+    let methods = route_methods(proxy, request.uri().path());
     let headers = request.headers();
     let (Some(origin), Some(requested)) = (
         headers.get(header::ORIGIN),
@@ -49,7 +58,7 @@ pub(crate) async fn screen_options(
         if let Ok(allow) = HeaderValue::from_str(&allow_list(methods)) {
             response.headers_mut().insert(header::ALLOW, allow);
         }
-        return response;
+        return Some(response);
     };
     // Exact bytes, as the CORS layer compares them; method names are case-sensitive.
     let origin_allowed = proxy
@@ -59,17 +68,17 @@ pub(crate) async fn screen_options(
         .any(|a| a.as_bytes() == origin.as_bytes());
     let method_allowed = Method::from_bytes(requested.as_bytes()).is_ok_and(|m| methods.contains(&m));
     if origin_allowed && method_allowed {
-        return next.run(request).await;
+        return None;
     }
     tracing::info!(
         status = 403,
         "request refused: preflight for an origin or method not allowed"
     );
-    refuse(
+    Some(refuse(
         StatusCode::FORBIDDEN,
         "preflight_not_allowed",
         "this origin may not make that request here".into(),
-    )
+    ))
 }
 
 /// What a route serves: a source with `allow_writes` also takes writes (the route check

@@ -60,10 +60,17 @@ pub fn allowed_route(
     if !(read || writable) {
         return Err(Refusal::Method);
     }
-    let segments = safe_segments(raw_path)?;
+    let path = safe_path(raw_path)?;
     let matches = |pattern: &str| {
-        let pattern: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
-        pattern.len() == segments.len() && pattern.iter().zip(&segments).all(|(p, s)| *p == "*" || p == s)
+        let mut pattern = pattern.trim_start_matches('/').split('/');
+        let mut segments = path.split('/');
+        loop {
+            match (pattern.next(), segments.next()) {
+                (None, None) => return true,
+                (Some(p), Some(s)) if p == "*" || p == s => {}
+                _ => return false,
+            }
+        }
     };
     let found = if read {
         readable(kind).iter().copied().find(|p| matches(p))
@@ -76,9 +83,10 @@ pub fn allowed_route(
     found.ok_or(Refusal::Path("not a documented endpoint of this provider"))
 }
 
-/// Splits a path into segments, refusing anything that could step outside the source's base
-/// or smuggle a different meaning past the pattern match.
-fn safe_segments(raw_path: &str) -> Result<Vec<&str>, Refusal> {
+/// Checks every segment of a path, refusing anything that could step outside the source's
+/// base or smuggle a different meaning past the pattern match; the path without its leading
+/// `/` when it is safe.
+fn safe_path(raw_path: &str) -> Result<&str, Refusal> {
     const MAX_PATH: usize = 512;
     if raw_path.len() > MAX_PATH {
         return Err(Refusal::Path("path too long"));
@@ -86,8 +94,8 @@ fn safe_segments(raw_path: &str) -> Result<Vec<&str>, Refusal> {
     let path = raw_path
         .strip_prefix('/')
         .ok_or(Refusal::Path("path must start with /"))?;
-    let segments: Vec<&str> = path.split('/').collect();
-    for segment in &segments {
+    let mut encoded_non_ascii = false;
+    for segment in path.split('/') {
         if segment.is_empty() {
             return Err(Refusal::Path("empty path segment"));
         }
@@ -113,13 +121,9 @@ fn safe_segments(raw_path: &str) -> Result<Vec<&str>, Refusal> {
                     _ => None,
                 };
                 match decoded {
+                    Some(d) if d >= 0x80 => encoded_non_ascii = true,
                     Some(d)
-                        if d.is_ascii_alphanumeric()
-                            || d == b'-'
-                            || d == b'_'
-                            || d == b'+'
-                            || d == b' '
-                            || d >= 0x80 => {}
+                        if d.is_ascii_alphanumeric() || d == b'-' || d == b'_' || d == b'+' || d == b' ' => {}
                     _ => return Err(Refusal::Path("encoded separator, dot or control character")),
                 }
             } else if !fine {
@@ -127,7 +131,36 @@ fn safe_segments(raw_path: &str) -> Result<Vec<&str>, Refusal> {
             }
         }
     }
-    Ok(segments)
+    // Encoded bytes beyond ASCII must spell UTF-8 text, as a decoded path must be.
+    if encoded_non_ascii && std::str::from_utf8(&percent_decoded(path)).is_err() {
+        return Err(Refusal::Path("encoded bytes that are not UTF-8"));
+    }
+    Ok(path)
+}
+
+/// A checked path's bytes with `%XX` decoded.
+fn percent_decoded(path: &str) -> Vec<u8> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Checks a raw query string: it is passed on as written, so it must carry nothing a
@@ -195,6 +228,9 @@ mod tests {
             "/api/v1/accounts/a%252e/contacts",
             "//evil.example/api/v1/accounts/a/contacts",
             "/api/v1/accounts/a@evil/contacts",
+            "/api/v1/accounts/%FF/contacts",
+            "/api/v1/accounts/%C3/contacts",
+            "/api/v1/accounts/%C3%28/contacts",
             "api/v1/accounts/a/contacts",
             "/v1/contacts",
         ] {
@@ -226,6 +262,7 @@ mod tests {
             assert!(check("8x8", &Method::GET, path).is_err(), "allowed {path}");
         }
         assert!(check("8x8", &Method::GET, "/api/v1/accounts/a;b/contacts").is_ok());
+        assert!(check("8x8", &Method::GET, "/api/v1/accounts/Mar%C3%ADa/contacts").is_ok());
     }
 
     #[test]
