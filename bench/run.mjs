@@ -32,6 +32,7 @@ const KEYSTROKE_WORDS = ['Lakshmi', 'Michael', 'Sharma', 'Olivia', 'Beatriz'];
 const KEYS_PER_WORD = 3;
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
 const SIM_TIMING_REQUESTS = Number(process.env.BENCH_SIM_REQUESTS ?? 300);
+let widgetRequests = []; // the simulator's log of the widget's requests for a typed name
 const started = Date.now();
 
 const log = (...a) => console.log(`bench [${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s]`, ...a);
@@ -619,6 +620,9 @@ try {
     };
     const keyGaps = [];
     const first = await typeAndCount();
+    // What the widget sent for the typed name, replayed below for the simulator's server time
+    // (the repeat sends nothing, and resetting the counts clears this log).
+    widgetRequests = await (await fetch(`${SIM}/_sim/log`)).json();
     const repeat = await typeAndCount();
     const sources = ['talkdesk', 'symphony', 'gws', '8x8', 'smartflo'];
     const full = (counts) => Object.fromEntries(sources.map((s) => [s, counts[s] ?? 0]));
@@ -640,9 +644,8 @@ report.details.page_errors = pageErrors.slice(0, 20);
 // the widget asked of each provider above, through the proxy (which holds the credentials).
 log(`simulator server time: ${SIM_TIMING_REQUESTS} replays of each provider's last widget request`);
 {
-  const recent = await (await fetch(`${SIM}/_sim/log`)).json();
   const replayed = {};
-  for (const r of recent) {
+  for (const r of widgetRequests) {
     if (r.method !== 'GET' || /\/(oauth|auth)\//.test(r.path)) continue;
     replayed[r.path.split('/')[1]] = r.query ? `${r.path}?${r.query}` : r.path;
   }
@@ -659,8 +662,9 @@ log(`simulator server time: ${SIM_TIMING_REQUESTS} replays of each provider's la
   }
   const timings = await (await fetch(`${SIM}/_sim/timings`)).json();
   report.details.sim_server_time = { replayed, statuses, timings };
-  report.figures.sim_page_server_us = Math.max(...Object.values(timings).map((t) => t.p50_us));
-  report.figures.sim_page_server_p99_us = Math.max(...Object.values(timings).map((t) => t.p99_us));
+  const slowest = (k) => (Object.keys(timings).length ? Math.max(...Object.values(timings).map((t) => t[k])) : null);
+  report.figures.sim_page_server_us = slowest('p50_us');
+  report.figures.sim_page_server_p99_us = slowest('p99_us');
   log(`  p50 / p99 µs: ${Object.entries(timings).map(([p, t]) => `${p} ${t.p50_us} / ${t.p99_us}`).join(', ')}`);
 }
 
@@ -796,7 +800,7 @@ target('keystroke_p95_ms', f.keystroke_p95_ms, f.keystroke_p95_ms <= 16, '<= 16 
 target('requests_per_typed_query', f.requests_per_typed_query_max, f.requests_per_typed_query_max <= 1, '<= 1 per source');
 target('requests_per_repeated_query', f.requests_per_repeated_query_total, f.requests_per_repeated_query_total === 0, '0');
 target('proxy_rps_ratio', f.proxy_rps_ratio, f.proxy_rps_ratio >= 1.0, '>= 1.0');
-target('sim_page_server_us', f.sim_page_server_us, f.sim_page_server_us < 500, '< 500 µs (issue 4: well under 1 ms)');
+target('sim_page_server_us', f.sim_page_server_us, f.sim_page_server_us != null && f.sim_page_server_us < 500, '< 500 µs (issue 4: well under 1 ms)');
 target('proxy_p99_added_ms', f.proxy_p99_added_ms, f.proxy_p99_added_ms <= 1, '<= 1 ms');
 report.duration_s = Math.round((Date.now() - started) / 1000);
 report.machine.loadavg_at_end = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
