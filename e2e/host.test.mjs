@@ -234,8 +234,24 @@ test('keyboard only: / focuses, arrows move, Enter opens, Escape clears', async 
   assert.equal(await page.locator('.results .card.active').getAttribute('id'), ids[1]);
   await page.keyboard.press('ArrowUp');
   assert.equal(await input.getAttribute('aria-activedescendant'), ids[0]);
+  assert.equal(await page.locator(`#${ids[0]}`).locator('xpath=..').getAttribute('aria-selected'), 'true');
+  assert.equal(await page.locator('.results li[aria-selected=true]').count(), 1, 'one option selected');
   await page.keyboard.press('Enter');
   await page.locator(`#${ids[0]}.open .details`).waitFor();
+  // A header activated with the keyboard keeps the focus while its card opens and closes.
+  const focusedCard = () => page.evaluate(() => document.activeElement?.closest('.card')?.id ?? null);
+  const head = page.locator(`#${ids[1]} .card-head`);
+  await head.focus();
+  await page.keyboard.press('Space');
+  await page.locator(`#${ids[1]}.open .details`).waitFor();
+  assert.equal(await page.locator(`#${ids[1]} .card-head`).getAttribute('aria-expanded'), 'true');
+  await page.waitForFunction((id) => document.activeElement?.closest('.card')?.id === id, ids[1]);
+  assert.equal(await page.locator('.results .card.open').count(), 1, 'opening one card closes the other');
+  await page.keyboard.press('Space');
+  await page.locator(`#${ids[1]}:not(.open)`).waitFor();
+  await page.waitForFunction((id) => document.activeElement?.closest('.card')?.id === id, ids[1]);
+  assert.equal(await focusedCard(), ids[1]);
+  await input.focus();
   await page.keyboard.press('Escape');
   await page.locator('.empty', { hasText: 'Type a name' }).waitFor();
   assert.equal(await input.inputValue(), '');

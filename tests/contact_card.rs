@@ -4,7 +4,9 @@
 mod support;
 
 use cardfile::components::ContactCard;
-use cardfile_core::{Attribute, Contact, Email, Handle, Phone, ProviderKind};
+use std::sync::Arc;
+
+use cardfile_core::{Attribute, Contact, Email, Handle, MergedContact, Phone, ProviderKind};
 use leptos::prelude::*;
 use support::{all_text, click, find, mount, settle, text_of};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -46,18 +48,26 @@ fn contact(name: &str) -> Contact {
     c
 }
 
-/// A card whose open state toggles like the list does it.
+/// A card whose open state toggles like the list does it: a new card for the new state.
 fn mount_card(card: Contact, sources: Vec<&'static str>) -> HtmlElement {
     let labels: Vec<String> = sources.into_iter().map(String::from).collect();
+    let person = Arc::new(MergedContact {
+        key: format!("{}/{}", card.source, card.id),
+        sources: vec![card.source.clone()],
+        members: vec![(card.source.clone(), card.id.clone())],
+        contact: card,
+    });
     mount(move || {
         let open = RwSignal::new(false);
-        view! {
-            <ContactCard
-                contact=card
-                sources=labels
-                open=open
-                on_toggle=move |_| open.update(|o| *o = !*o)
-            />
+        move || {
+            view! {
+                <ContactCard
+                    person=person.clone()
+                    sources=labels.clone()
+                    open=open.get()
+                    on_toggle=move |_| open.update(|o| *o = !*o)
+                />
+            }
         }
     })
 }
@@ -83,11 +93,13 @@ fn compact_card_shows_name_company_best_phone_email_and_every_source() {
 #[wasm_bindgen_test]
 async fn activating_the_card_shows_every_field_in_rank_order_with_actions() {
     let host = mount_card(contact("Maria Oliveira"), vec!["8x8 EU"]);
-    let head = find(&host, ".card-head").unwrap();
-    assert_eq!(head.get_attribute("aria-expanded").as_deref(), Some("false"));
+    let expanded =
+        |host: &HtmlElement| find(host, ".card-head").and_then(|h| h.get_attribute("aria-expanded"));
+    assert_eq!(expanded(&host).as_deref(), Some("false"));
     click(&host, ".card-head");
     settle().await;
-    assert_eq!(head.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(expanded(&host).as_deref(), Some("true"));
+    assert!(find(&host, ".card.open").is_some());
     let details = text_of(&host, ".details").unwrap();
     let mobile = details.find("+351 912 345 678").unwrap();
     let work = details.find("+351 21 000 0000").unwrap();

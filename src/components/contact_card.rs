@@ -1,22 +1,30 @@
-use cardfile_core::{Address, Contact};
+use std::sync::Arc;
+
+use cardfile_core::{Address, MergedContact};
 use leptos::prelude::*;
 
 use super::actions::{Channel, ContactActions};
 
 /// One person: name, company, best phone and email, and a badge per source that knows them.
-/// Activating the header (click, Enter or Space) shows everything the sources know.
+/// Activating the header (click, Enter or Space) asks for everything the sources know.
+///
+/// The card is static: its open and highlighted states are props, and the list swaps the one
+/// card whose state changed. A page of a thousand cards then holds no reactive node per card.
 #[component]
 pub fn ContactCard(
-    contact: Contact,
+    person: Arc<MergedContact>,
     /// Labels of the sources this person was found in.
     sources: Vec<String>,
-    #[prop(into)] open: Signal<bool>,
-    #[prop(into)] on_toggle: Callback<()>,
+    /// Showing every detail.
+    #[prop(optional)]
+    open: bool,
     /// Highlighted by keyboard navigation.
-    #[prop(into, optional)]
-    active: Signal<bool>,
+    #[prop(optional)]
+    active: bool,
+    #[prop(into)] on_toggle: Callback<()>,
     #[prop(into, optional)] dom_id: Option<String>,
 ) -> impl IntoView {
+    let contact = &person.contact;
     let best_phone = contact.best_phone().map(|p| p.value.clone());
     let best_email = contact.best_email().map(|e| e.value.clone());
     let name = contact.display_name.clone();
@@ -25,9 +33,16 @@ pub fn ContactCard(
         .into_iter()
         .map(|label| view! { <span class="badge">{label}</span> })
         .collect_view();
+    let class = match (open, active) {
+        (false, false) => "card",
+        (true, false) => "card open",
+        (false, true) => "card active",
+        (true, true) => "card open active",
+    };
+    let details = open.then(|| view! { <ContactDetails person=person.clone() /> });
     view! {
-        <article class="card" class:open=open class:active=active id=dom_id>
-            <button class="card-head" aria-expanded=move || open.get().to_string() on:click=move |_| on_toggle.run(())>
+        <article class=class id=dom_id>
+            <button class="card-head" aria-expanded=if open { "true" } else { "false" } on:click=move |_| on_toggle.run(())>
                 <span class="name">{name}</span>
                 <span class="badges">{badges}</span>
             </button>
@@ -36,16 +51,15 @@ pub fn ContactCard(
                 {best_phone.map(|p| view! { <span class="phone">{p}</span> })}
                 {best_email.map(|e| view! { <span class="email">{e}</span> })}
             </div>
-            <Show when=move || open.get()>
-                <ContactDetails contact=contact.clone() />
-            </Show>
+            {details}
         </article>
     }
 }
 
 /// Everything the sources know about a person, as text, with actions on each way to reach them.
 #[component]
-fn ContactDetails(contact: Contact) -> impl IntoView {
+fn ContactDetails(person: Arc<MergedContact>) -> impl IntoView {
+    let contact = &person.contact;
     let mut phones = contact.phones.clone();
     phones.sort_by_key(|p| p.rank.unwrap_or(u32::MAX));
     let reachable = phones

@@ -1,4 +1,8 @@
+use std::sync::Arc;
+
+use cardfile_core::MergedContact;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::ContactCard;
 use crate::search::Search;
@@ -14,7 +18,43 @@ pub fn result_id(key: &str) -> String {
     let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    format!("cardfile-result-{hash:016x}")
+    let mut id = String::with_capacity(32);
+    id.push_str("cardfile-result-");
+    // Hex by hand: this runs for every card of a thousand-card page.
+    id.extend(
+        (0..16)
+            .rev()
+            .map(|nibble| char::from_digit(((hash >> (nibble * 4)) & 0xf) as u32, 16).unwrap_or('0')),
+    );
+    id
+}
+
+struct Row {
+    person: Arc<MergedContact>,
+    open: bool,
+    active: bool,
+}
+
+/// The card with DOM id `dom_id` was just toggled from its header and is being replaced: once
+/// the new card is in place, give its header the focus the old one had, so keyboard users
+/// stay where they were.
+fn keep_focus_on_head(dom_id: String) {
+    let had_focus = document()
+        .active_element()
+        .and_then(|e| e.closest(".card").ok().flatten())
+        .is_some_and(|card| card.id() == dom_id);
+    if !had_focus {
+        return;
+    }
+    request_animation_frame(move || {
+        let head = document()
+            .get_element_by_id(&dom_id)
+            .and_then(|card| card.query_selector(".card-head").ok().flatten())
+            .and_then(|head| head.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(head) = head {
+            let _ = head.focus();
+        }
+    });
 }
 
 /// The people on the current page, loading placeholders, or a line saying why there are none.
@@ -51,11 +91,22 @@ pub fn ContactList(
                 .collect_view()
         })
     };
-    let active_key = Memo::new(move |_| {
-        active
-            .get()
-            .and_then(|i| search.results.with(|r| r.get(i).map(|m| m.key.clone())))
-    });
+    // Each card with the two states that change it: a change swaps that card (see the key).
+    let rows = move || {
+        let open = expanded.get();
+        let active = active.get();
+        search.results.with(|results| {
+            results
+                .iter()
+                .enumerate()
+                .map(|(i, person)| Row {
+                    open: open.as_deref() == Some(person.key.as_str()),
+                    active: active == Some(i),
+                    person: Arc::clone(person),
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     let announcement = move || match (search.query.with(Option::is_some), search.is_busy()) {
         (true, false) => format!("{} contacts found", search.results.with(Vec::len)),
         _ => String::new(),
@@ -65,28 +116,24 @@ pub fn ContactList(
         {move || empty_message().map(|m| view! { <p class="empty">{m}</p> })}
         <ul class="results" id=RESULTS_ID role="listbox" aria-label="Contacts">
             {skeletons}
-            // Keyed by person (and how many sources merged into them): a card that stays in the
-            // results across a keystroke or a late source is kept, not rebuilt.
+            // Keyed by person, how many sources merged into them, and the card's state: a card
+            // that stays across a keystroke or a late source is kept; opening or highlighting
+            // one rebuilds only that card, so closed cards need no reactive bindings.
             <For
-                each=move || search.results.get()
-                key=|m| (m.key.clone(), m.sources.len())
-                children=move |merged| {
-                    let key = merged.key.clone();
-                    let sources = merged.sources.iter().map(|s| search.label_of(s)).collect::<Vec<_>>();
-                    let open_key = key.clone();
-                    let is_open = Signal::derive(move || expanded.with(|e| e.as_deref() == Some(open_key.as_str())));
-                    let active_is = key.clone();
-                    let is_active = Signal::derive(move || active_key.with(|k| k.as_deref() == Some(active_is.as_str())));
+                each=rows
+                key=|row| (row.person.key.clone(), row.person.sources.len(), row.open, row.active)
+                children=move |Row { person, open, active }| {
+                    let key = person.key.clone();
+                    let dom_id = result_id(&key);
+                    let sources = person.sources.iter().map(|s| search.label_of(s)).collect::<Vec<_>>();
+                    let head_of = dom_id.clone();
+                    let on_toggle = move |_| {
+                        on_open.run(key.clone());
+                        keep_focus_on_head(head_of.clone());
+                    };
                     view! {
-                        <li role="option" aria-selected=move || is_active.get().to_string()>
-                            <ContactCard
-                                contact=merged.contact.clone()
-                                sources
-                                open=is_open
-                                active=is_active
-                                dom_id=result_id(&key)
-                                on_toggle=move |_| on_open.run(key.clone())
-                            />
+                        <li role="option" aria-selected=if active { "true" } else { "false" }>
+                            <ContactCard person sources open active dom_id on_toggle />
                         </li>
                     }
                 }
