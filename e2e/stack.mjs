@@ -167,7 +167,8 @@ export async function storedPeople(proxy, source) {
     }
     case 'smartflo': {
       const page = await raw(proxy, source, '/v1/contacts?limit=50&page=1');
-      return pick(page.results, (c) => c.name, (c) => c.phone_number);
+      // Smartflo lists deleted contacts too (with `deleted_at`); the widget never shows them.
+      return pick(page.results.filter((c) => !c.deleted_at), (c) => c.name, (c) => c.phone_number);
     }
     default:
       throw new Error(`unknown source ${source}`);

@@ -3,7 +3,7 @@
 // `updated_after` instead of being read again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { simContacts, simRequests, startStack } from './stack.mjs';
+import { raw, simContacts, simRequests, startStack } from './stack.mjs';
 
 const INDEX_KEY = 'cardfile.index.smartflo';
 let stack;
@@ -27,6 +27,13 @@ async function simLog() {
 
 async function clearSimLog() {
   await fetch(`${stack.sim}/_sim/log`, { method: 'DELETE' });
+}
+
+/** Smartflo's listing requests in the simulator's log, each checked to ask only for changes. */
+async function changeRequests() {
+  const listed = (await simLog()).filter((r) => r.method === 'GET' && r.path === '/smartflo/v1/contacts');
+  for (const r of listed) assert.match(r.query, /updated_after=/, `only changes are asked for: ${r.query}`);
+  return listed;
 }
 
 /** Waits until the Smartflo status line has stopped indexing (all pages read). */
@@ -61,8 +68,7 @@ test('a typed name costs each network source one request; the local index answer
   assert.ok((counts['8x8'] ?? 0) >= 1 && counts['8x8'] <= 2, `8x8 asked ${counts['8x8']} times for ${name.length} keys`);
   // Smartflo is searched in its local index; the only requests it gets are the periodic
   // refreshes (every 2 s in this stack), which ask what changed, not the typed name.
-  const smartflo = (await simLog()).filter((r) => r.path.startsWith('/smartflo/v1/contacts'));
-  for (const r of smartflo) assert.match(r.query, /updated_after=/, `not a search: ${r.query}`);
+  await changeRequests();
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -92,9 +98,7 @@ test("Smartflo's index survives a reload and is refreshed with updated_after, no
   await search.press('Enter');
   await page.locator('.card', { hasText: named.display_name }).first().waitFor({ timeout: 20_000 });
 
-  const listed = (await simLog()).filter((r) => r.method === 'GET' && r.path === '/smartflo/v1/contacts');
-  assert.ok(listed.length >= 1, 'Smartflo was asked what changed');
-  for (const r of listed) assert.match(r.query, /updated_after=/, `only changes are asked for: ${r.query}`);
+  assert.ok((await changeRequests()).length >= 1, 'Smartflo was asked what changed');
   const refreshed = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), INDEX_KEY);
   const ids = new Set(refreshed.contacts.map((c) => c.id));
   for (const c of dropped) assert.ok(ids.has(c.id), `contact ${c.id} came back with the refresh`);
@@ -125,9 +129,29 @@ test('an open widget keeps asking Smartflo what changed, and only that', async (
   await untilIndexed(page);
   await clearSimLog();
   await new Promise((resolve) => setTimeout(resolve, 5_000));
-  const listed = (await simLog()).filter((r) => r.method === 'GET' && r.path === '/smartflo/v1/contacts');
-  assert.ok(listed.length >= 1, 'refreshed at least once in 5 s with refresh_seconds = 2');
-  for (const r of listed) assert.match(r.query, /updated_after=/, `only changes are asked for: ${r.query}`);
+  assert.ok((await changeRequests()).length >= 1, 'refreshed at least once in 5 s with refresh_seconds = 2');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('contacts Smartflo lists as deleted are never shown', async () => {
+  const { results } = await raw(stack.proxy, 'smartflo', '/v1/contacts?limit=100&page=1');
+  const deleted = results.find((c) => c.deleted_at && c.phone_number);
+  assert.ok(deleted, 'the simulator lists a deleted contact with a phone number');
+  const alive = results.find((c) => !c.deleted_at && c.phone_number);
+  const page = await stack.page();
+  await page.goto(`${stack.proxy}/widget/?sources=smartflo`);
+  await untilIndexed(page);
+  const saved = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), INDEX_KEY);
+  assert.ok(!saved.contacts.some((c) => c.id === String(deleted.id)), 'not kept in the saved index');
+  const search = page.getByRole('combobox', { name: 'Search contacts' });
+  await search.fill(alive.phone_number);
+  await search.press('Enter');
+  await page.locator('.card').first().waitFor({ timeout: 20_000 });
+  await search.fill(deleted.phone_number);
+  await search.press('Enter');
+  await page.locator('.empty', { hasText: 'No contacts match' }).waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('.card').count(), 0);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::SourceConfig;
 
 /// Bumped whenever `Contact` or `Saved` change shape, so an older copy is read again in full.
-const SAVED_VERSION: u32 = 1;
+/// 2: deleted contacts are no longer kept (version 1 held them, marked by an attribute).
+const SAVED_VERSION: u32 = 2;
 
 /// Results per page of a local search.
 pub const PAGE_SIZE: usize = 20;
@@ -29,13 +30,29 @@ impl LocalIndex {
         self.entries.len()
     }
 
+    /// Adds the contacts of a page, leaving out those the provider reports as deleted.
     pub fn add(&mut self, contacts: Vec<Contact>) {
-        self.entries
-            .extend(contacts.into_iter().map(|c| (haystack(&c), c)));
+        self.entries.extend(
+            contacts
+                .into_iter()
+                .filter(|c| c.deleted_at.is_none())
+                .map(|c| (haystack(&c), c)),
+        );
     }
 
-    /// Takes in contacts that changed: each replaces the one with its id, or is added.
+    /// Takes in contacts that changed: each replaces the one with its id, or is added; one
+    /// the provider now reports as deleted is removed. (A deleted contact's `updated_at` is
+    /// then not held, so later refreshes may list it again: it is removed again, harmlessly.)
     pub fn apply_changes(&mut self, changed: Vec<Contact>) {
+        let deleted: std::collections::HashSet<String> = changed
+            .iter()
+            .filter(|c| c.deleted_at.is_some())
+            .map(|c| c.id.clone())
+            .collect();
+        if !deleted.is_empty() {
+            self.entries.retain(|(_, c)| !deleted.contains(&c.id));
+        }
+        let changed: Vec<Contact> = changed.into_iter().filter(|c| c.deleted_at.is_none()).collect();
         let mut position: HashMap<String, usize> = self
             .entries
             .iter()
@@ -249,5 +266,43 @@ mod tests {
         );
         assert!(names("sharma").is_empty(), "its old text is no longer found");
         assert_eq!(names("anika"), ["Anika Rao"]);
+    }
+
+    #[test]
+    fn contacts_the_provider_deleted_are_neither_indexed_nor_kept() {
+        let deleted = |i: usize, name: &str| {
+            let mut c = contact(i, name);
+            c.deleted_at = Some("2024-05-10T07:30:00+00:00".into());
+            c
+        };
+        let mut index = LocalIndex::default();
+        index.add(vec![
+            contact(1, "Priya Sharma"),
+            deleted(2, "Rohan Iyer"),
+            contact(3, "Anika Rao"),
+        ]);
+        assert_eq!(
+            index.len(),
+            2,
+            "a deleted contact listed in a full read is left out"
+        );
+        assert!(
+            index
+                .search(&Query::Text("rohan".into()), None)
+                .contacts
+                .is_empty()
+        );
+        index.apply_changes(vec![deleted(1, "Priya Sharma"), contact(4, "Meera Nair")]);
+        let ids: Vec<String> = index
+            .search(&Query::Text(String::new()), None)
+            .contacts
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(
+            ids,
+            ["3", "4"],
+            "a refresh that reports a deletion removes the contact"
+        );
     }
 }

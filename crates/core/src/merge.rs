@@ -71,8 +71,10 @@ impl People {
     }
 }
 
-/// Groups `contacts` (in the order given) into people and ranks them for `query`.
-pub fn merge(contacts: Vec<Contact>, query: &Query) -> Vec<MergedContact> {
+/// Groups `contacts` (in the order given) into people and ranks them for `query`. Contacts
+/// the provider reports as deleted are left out.
+pub fn merge(mut contacts: Vec<Contact>, query: &Query) -> Vec<MergedContact> {
+    contacts.retain(|c| c.deleted_at.is_none());
     let mut people = People::new(&contacts);
     let mut by_email: HashMap<String, usize> = HashMap::new();
     let mut by_phone: HashMap<String, Vec<usize>> = HashMap::new();
@@ -299,6 +301,22 @@ mod tests {
             label: None,
         }));
         c
+    }
+
+    #[test]
+    fn a_contact_the_provider_deleted_is_not_a_result_and_joins_nobody() {
+        let mut gone = person("smartflo", "s1", "Maria Oliveira", "+351 912 345 678", None);
+        gone.deleted_at = Some("2024-05-10T07:30:00+00:00".into());
+        let merged = merge(
+            vec![
+                gone,
+                person("8x8", "e1", "Maria Oliveira", "00351912345678", None),
+            ],
+            &Query::Text("Maria".into()),
+        );
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].sources, ["8x8"], "the deleted copy lends no badge");
+        assert_eq!(merged[0].key, "8x8/e1");
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct Contact {
     /// The provider's own relevance score, where it gives one.
     pub score: Option<f64>,
     pub updated_at: Option<String>,
+    /// When the provider deleted the contact, for providers that keep deleted contacts and
+    /// list them with a date (Smartflo). A deleted contact is never shown as a result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
 }
 
 impl Contact {
@@ -47,6 +51,7 @@ impl Contact {
             redacted: Vec::new(),
             score: None,
             updated_at: None,
+            deleted_at: None,
         }
     }
 

@@ -49,7 +49,12 @@ fn incremental_sync_requests() {
     assert!(Smartflo::new("s", &options(&[("page_size", "1001")])).is_err());
     let page = parse(&*smartflo(), &list_all(), None, 200, "updated_after.json").unwrap();
     let c = &page.contacts[0];
-    assert_eq!(attr(c, "Deleted"), Some("2024-05-10T07:30:00+00:00"));
+    assert_eq!(c.deleted_at.as_deref(), Some("2024-05-10T07:30:00+00:00"));
+    assert_eq!(
+        attr(c, "Deleted"),
+        None,
+        "a deletion is a state, not a detail to show"
+    );
     assert_eq!(c.updated_at.as_deref(), Some("2024-05-10T07:30:00+00:00"));
 }
 

@@ -83,7 +83,7 @@ impl Smartflo {
         }
         add_attribute(&mut c, "Group id", text(item, "contact_group_id"));
         add_attribute(&mut c, "Created", timestamp(item, "created_at"));
-        add_attribute(&mut c, "Deleted", timestamp(item, "deleted_at"));
+        c.deleted_at = timestamp(item, "deleted_at");
         c.updated_at = timestamp(item, "updated_at");
         c.fill_display_name();
         Ok(c)
