@@ -3,7 +3,7 @@
 // `updated_after` instead of being read again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { raw, simContacts, simRequests, startStack } from './stack.mjs';
+import { armFault, clearFaults, raw, simContacts, simRequests, startStack } from './stack.mjs';
 
 const INDEX_KEY = 'cardfile.index.smartflo';
 let stack;
@@ -152,6 +152,50 @@ test('contacts Smartflo lists as deleted are never shown', async () => {
   await search.press('Enter');
   await page.locator('.empty', { hasText: 'No contacts match' }).waitFor({ timeout: 20_000 });
   assert.equal(await page.locator('.card').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a late source keeps the highlighted person highlighted and the open card open', async () => {
+  // A name both sources know: Smartflo answers from its index at once, 8x8 three seconds later.
+  const { results } = await raw(stack.proxy, 'smartflo', '/v1/contacts?limit=100&page=1');
+  const { items } = await simContacts(stack.sim, '', 200);
+  const eightByEight = new Set(items.map((c) => c.firstName));
+  const name = results
+    .filter((c) => !c.deleted_at && c.name)
+    .map((c) => c.name.split(' ')[0])
+    .find((first) => /^[A-Za-z]{4,}$/.test(first) && eightByEight.has(first));
+  assert.ok(name, 'a first name in both Smartflo and 8x8 data');
+  const page = await stack.page();
+  await page.goto(`${stack.proxy}/widget/?sources=8x8,smartflo`);
+  await untilIndexed(page);
+  await armFault(stack.sim, { provider: '8x8', path: '/api/', fault: 'latency', ms: 3000, count: 1 });
+  try {
+    const search = page.getByRole('combobox', { name: 'Search contacts' });
+    await search.fill(name);
+    await search.press('Enter');
+    await page.locator('.card').nth(2).waitFor({ timeout: 10_000 });
+    assert.ok(await page.locator('.source[data-source="8x8"].busy').count(), '8x8 has not answered yet');
+    const eightByEightBadges = page.locator('.results .badge', { hasText: '8x8' });
+    assert.equal(await eightByEightBadges.count(), 0);
+    await search.press('ArrowDown');
+    await search.press('ArrowDown');
+    await search.press('ArrowDown');
+    const active = page.locator('.results .card.active');
+    const highlighted = await active.locator('.name').textContent();
+    const opened = await page.locator('.results .card').nth(0).locator('.name').textContent();
+    await page.locator('.results .card').nth(0).locator('.card-head').click();
+    await page.locator('.results .card.open').waitFor();
+    await page.locator('.source[data-source="8x8"]:not(.busy)').waitFor({ timeout: 20_000 });
+    await eightByEightBadges.first().waitFor(); // the late answer changed the list
+    assert.equal(await active.count(), 1, 'still one highlighted person');
+    assert.equal(await active.locator('.name').textContent(), highlighted);
+    assert.equal(await search.getAttribute('aria-activedescendant'), await active.getAttribute('id'));
+    assert.equal(await page.locator('.results .card.open .name').textContent(), opened);
+    assert.equal(await page.locator('.results .card.open .details').count(), 1);
+  } finally {
+    await clearFaults(stack.sim);
+  }
   assert.deepEqual(page.errors, []);
   await page.close();
 });

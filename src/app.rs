@@ -1,4 +1,7 @@
+use std::sync::Arc;
 use std::time::Duration;
+
+use cardfile_core::{MergedContact, Query};
 
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -12,6 +15,9 @@ use crate::params::Params;
 use crate::screen_pop::{self, PopState};
 use crate::search::Search;
 use crate::theme;
+
+/// The query, page and people last shown.
+type Shown = (Option<Query>, usize, Vec<Arc<MergedContact>>);
 
 /// The whole widget.
 #[component]
@@ -39,10 +45,30 @@ pub fn App() -> impl IntoView {
         value.set(p.phone.clone().or_else(|| p.query.clone()).unwrap_or_default());
     }
 
-    // A new result list starts with nothing highlighted.
-    Effect::new(move |_| {
-        search.results.track();
-        active.set(None);
+    // A new query or page starts with nothing highlighted. When the same results change (a
+    // late source, a refreshed index), the highlighted person stays highlighted and the open
+    // card open, wherever they moved and even if a late source's contact merged in ahead and
+    // gave them a new key: an agent arrowing through the list is not sent back to the top.
+    Effect::new(move |previous: Option<Shown>| {
+        let query = search.query.get();
+        let page = search.page.get();
+        let results = search.results.get();
+        let kept = previous
+            .filter(|(q, p, _)| *q == query && *p == page)
+            .and_then(|(_, _, old)| {
+                let key = &old.get(active.get_untracked()?)?.key;
+                results.iter().position(|m| m.answers_to(key))
+            });
+        active.set(kept);
+        let moved = expanded.with_untracked(|open| {
+            let open = open.as_deref()?;
+            let person = results.iter().find(|m| m.answers_to(open))?;
+            (person.key != open).then(|| person.key.clone())
+        });
+        if let Some(key) = moved {
+            expanded.set(Some(key));
+        }
+        (query, page, results)
     });
 
     let send = move |message: WidgetMessage| host.with_value(|h| h.as_ref().map(|h| h.send(&message)));

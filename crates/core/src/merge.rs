@@ -22,6 +22,20 @@ pub struct MergedContact {
     pub members: Vec<(String, String)>,
 }
 
+impl MergedContact {
+    /// Whether `key` (a merge key seen earlier) names this person: it is their key, or the
+    /// key of one of their members, which it was before a late source's contact merged in
+    /// ahead of it.
+    pub fn answers_to(&self, key: &str) -> bool {
+        self.key == key
+            || self.members.iter().any(|(source, id)| {
+                key.strip_prefix(source.as_str())
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    == Some(id.as_str())
+            })
+    }
+}
+
 /// The digits two formats of one number surely share: the last seven.
 fn phone_bucket(number: &str) -> Option<String> {
     let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
@@ -301,6 +315,35 @@ mod tests {
             label: None,
         }));
         c
+    }
+
+    #[test]
+    fn a_person_answers_to_the_key_of_every_member() {
+        let query = Query::Text("Maria".into());
+        let alone = merge(
+            vec![person(
+                "smartflo",
+                "s1",
+                "Maria Oliveira",
+                "+351 912 345 678",
+                None,
+            )],
+            &query,
+        );
+        assert_eq!(alone[0].key, "smartflo/s1");
+        // 8x8 answers later and comes first in the configured order: the key changes, and
+        // the person can still be found by the key they had.
+        let both = merge(
+            vec![
+                person("8x8", "e1", "Maria Oliveira", "00351912345678", None),
+                person("smartflo", "s1", "Maria Oliveira", "+351 912 345 678", None),
+            ],
+            &query,
+        );
+        assert_eq!(both[0].key, "8x8/e1");
+        assert!(both[0].answers_to("smartflo/s1") && both[0].answers_to("8x8/e1"));
+        assert!(!both[0].answers_to("smartflo/s"), "ids compare whole");
+        assert!(!both[0].answers_to("smartflo/s10") && !both[0].answers_to("smartflos1"));
     }
 
     #[test]
