@@ -5,7 +5,7 @@ mod common;
 use std::net::SocketAddr;
 
 use cardfile_proxy::{Config, app};
-use common::{ACCOUNT, serve};
+use common::{ACCOUNT, serve, sim_counts};
 use serde_json::Value;
 
 const KEY: &str = "demo-8x8-key";
@@ -58,16 +58,9 @@ impl Stack {
     }
 
     async fn sim_requests(&self) -> u64 {
-        let counts: Value = self
-            .http
-            .get(format!("http://{}/_sim/requests", self.sim))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        counts["8x8"].as_u64().unwrap_or(0)
+        sim_counts(&self.http, self.sim).await["8x8"]
+            .as_u64()
+            .unwrap_or(0)
     }
 }
 

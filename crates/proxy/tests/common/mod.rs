@@ -180,16 +180,9 @@ impl Stack {
 
     /// Requests the simulator received for one provider prefix (token endpoints included).
     pub async fn sim_count(&self, provider: &str) -> u64 {
-        let counts: Value = self
-            .http
-            .get(format!("http://{}/_sim/requests", self.sim))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        counts[provider].as_u64().unwrap_or(0)
+        sim_counts(&self.http, self.sim).await[provider]
+            .as_u64()
+            .unwrap_or(0)
     }
 
     /// Arms a simulator fault: `{"provider", "fault", "status", "count"}`.
@@ -207,16 +200,8 @@ impl Stack {
 
 /// Every request the simulator received, all providers (and token endpoints) together.
 pub async fn sim_total(stack: &Stack) -> u64 {
-    let counts: Value = stack
-        .http
-        .get(format!("http://{}/_sim/requests", stack.sim))
-        .send()
+    sim_counts(&stack.http, stack.sim)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    counts
         .as_object()
         .unwrap()
         .values()
@@ -252,4 +237,15 @@ pub async fn raw(addr: SocketAddr, request: &[u8]) -> (Option<u16>, String) {
         .and_then(|code| code.parse().ok());
     let head = text.split("\r\n\r\n").next().unwrap_or_default().to_owned();
     (status, head)
+}
+
+/// Requests the simulator received per provider (`GET /_sim/requests`).
+pub async fn sim_counts(http: &reqwest::Client, sim: SocketAddr) -> Value {
+    http.get(format!("http://{sim}/_sim/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
