@@ -662,6 +662,9 @@ if (want('sim')) {
       if (r.method !== 'GET' || /\/(oauth|auth)\//.test(r.path)) continue;
       replayed[r.path.split('/')[1]] = r.query ? `${r.path}?${r.query}` : r.path;
     }
+    // Smartflo is searched in the widget's local index, so typing sends it nothing: its page
+    // is the first index page the widget reads (100 contacts, as bench/proxy.toml configures).
+    replayed.smartflo ??= '/smartflo/v1/contacts?limit=100&page=1';
     await fetch(`${SIM}/_sim/timings`, { method: 'DELETE' });
     const statuses = {};
     for (const [provider, pathAndQuery] of Object.entries(replayed)) {
