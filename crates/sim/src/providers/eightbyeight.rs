@@ -177,16 +177,18 @@ async fn list(
         .skip(page.saturating_mul(limit))
         .take(limit)
         .collect();
-    Json(json!({
-        "items": items,
-        "page": page,
-        "totalPages": total_pages,
-        "totalCount": store.contacts.len(),
-        "totalFiltered": filtered,
-        "hasPreviousPage": page > 0,
-        "hasNextPage": page + 1 < total_pages,
-    }))
-    .into_response()
+    super::page_body(
+        json!({
+            "page": page,
+            "totalPages": total_pages,
+            "totalCount": store.contacts.len(),
+            "totalFiltered": filtered,
+            "hasPreviousPage": page > 0,
+            "hasNextPage": page + 1 < total_pages,
+        }),
+        "items",
+        &items,
+    )
 }
 
 async fn one(

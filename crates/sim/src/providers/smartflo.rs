@@ -222,10 +222,11 @@ async fn contacts(
             .take(limit)
             .map(|r| &r.value)
             .collect();
-        Ok(
-            Json(json!({"page": page, "size": results.len(), "limit": limit, "results": results}))
-                .into_response(),
-        )
+        Ok(super::page_body(
+            json!({"page": page, "size": results.len(), "limit": limit}),
+            "results",
+            &results,
+        ))
     })();
     answer.unwrap_or_else(|e| e)
 }

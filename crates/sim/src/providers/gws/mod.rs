@@ -132,9 +132,11 @@ async fn list(
             let page = matching.iter().skip(offset).take(limit).copied().collect();
             (matching.len(), page)
         };
-        Ok::<_, Response>(
-            Json(json!({"statusCode": 0, "totalCount": total, "contacts": page})).into_response(),
-        )
+        Ok::<_, Response>(super::page_body(
+            json!({"statusCode": 0, "totalCount": total}),
+            "contacts",
+            &page,
+        ))
     })();
     with_csrf(&sim, &headers, answer.unwrap_or_else(|e| e))
 }

@@ -128,7 +128,7 @@ fn paged<T>(
                 .iter()
                 .map(render)
                 .collect();
-            Json(json!({key: window, "pagination": page.pagination})).into_response()
+            super::page_body(json!({"pagination": page.pagination}), key, &window)
         }
         Err(cursor::PageError::BadCursor) => problem(
             StatusCode::BAD_REQUEST,
