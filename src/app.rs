@@ -2,7 +2,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cardfile_core::{MergedContact, Query};
-
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -59,7 +58,9 @@ pub fn App() -> impl IntoView {
                 let key = &old.get(active.get_untracked()?)?.key;
                 results.iter().position(|m| m.answers_to(key))
             });
-        active.set(kept);
+        if active.get_untracked() != kept {
+            active.set(kept);
+        }
         let moved = expanded.with_untracked(|open| {
             let open = open.as_deref()?;
             let person = results.iter().find(|m| m.answers_to(open))?;

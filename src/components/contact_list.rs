@@ -29,6 +29,7 @@ pub fn result_id(key: &str) -> String {
     id
 }
 
+/// One result as the list shows it: the person and the two states its card is built for.
 struct Row {
     person: Arc<MergedContact>,
     open: bool,
