@@ -26,9 +26,14 @@ async function uniquePerson() {
 test('?q=<name> shows that contact\'s card on load', async () => {
   const { name, contact } = await uniquePerson();
   const page = await stack.page();
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   await page.goto(`${stack.proxy}/widget/?sources=8x8&q=${encodeURIComponent(name)}`);
   const card = page.locator('.card', { hasText: name });
   await card.waitFor({ timeout: 20_000 });
+  // The proxy writes the runtime config into the page: the search goes out without asking for it.
+  assert.ok(!asked.includes('/widget/cardfile.json'), `no config round trip: ${asked.join(' ')}`);
+  assert.ok(asked.some((p) => p.startsWith('/proxy/8x8/')));
   assert.equal(await card.locator('.name').textContent(), name);
   assert.equal(await card.locator('.badge').textContent(), '8x8 Connect');
   assert.equal(await card.locator('.email').textContent(), contact.addresses.email);

@@ -12,6 +12,8 @@ use web_sys::AbortSignal;
 
 /// Served by the proxy next to the widget.
 pub const CONFIG_URL: &str = "/widget/cardfile.json";
+/// Id of the page element holding the same config, written there by the proxy.
+const CONFIG_ELEMENT_ID: &str = "cardfile-config";
 /// Set by the proxy on its own errors (as opposed to a provider's).
 const PROXY_ERROR_HEADER: &str = "x-cardfile-error";
 
@@ -107,7 +109,18 @@ impl FetchError {
     }
 }
 
+/// The runtime config: the copy the proxy wrote into the page (`#cardfile-config`), so the
+/// first search need not wait for a round trip and the first frame; fetched when the page has
+/// none (`trunk serve`).
 pub async fn load_config() -> Result<RuntimeConfig, String> {
+    let in_page = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(CONFIG_ELEMENT_ID))
+        .and_then(|e| e.text_content());
+    if let Some(text) = in_page {
+        return serde_json::from_slice(text.as_bytes())
+            .map_err(|e| format!("the cardfile config in the page is not valid: {e}"));
+    }
     let response = Request::get(CONFIG_URL)
         .send()
         .await

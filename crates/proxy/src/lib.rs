@@ -87,7 +87,7 @@ pub fn service(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<g
     }
     let proxy = Arc::new(Proxy {
         limiter: limit::RateLimiter::new(config.rate_limit_per_minute),
-        csp: widget::WidgetCsp::new(config.widget_dir.as_deref(), &config.allowed_origins),
+        csp: widget::WidgetCsp::new(&config),
         config,
         upstreams,
         client,

@@ -1,23 +1,23 @@
 //! Serves the built widget under `/widget/`, its runtime config, and the demo desktop at `/`,
 //! with the caching and security headers an embedded widget needs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::json;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 
-use crate::Proxy;
+use crate::{Config, Proxy};
 
 pub(crate) fn routes(proxy: &Arc<Proxy>) -> Router<Arc<Proxy>> {
     let mut router = Router::new().route("/widget", get(|| async { Redirect::permanent("/widget/") }));
@@ -30,20 +30,26 @@ pub(crate) fn routes(proxy: &Arc<Proxy>) -> Router<Arc<Proxy>> {
     if let Some(dir) = &proxy.config.demo_dir {
         router = router.fallback_service(ServeDir::new(dir));
     }
-    router.layer(middleware::from_fn_with_state(proxy.clone(), page_headers))
+    router
+        .layer(middleware::from_fn_with_state(proxy.clone(), widget_index))
+        .layer(middleware::from_fn_with_state(proxy.clone(), page_headers))
 }
 
-/// `/widget/cardfile.json`: what the widget needs to know about each source, never a secret,
-/// and which desktop origins may talk to it over the host bridge.
-pub(crate) async fn runtime_config(State(proxy): State<Arc<Proxy>>) -> Response {
-    let sources: Vec<_> = proxy
-        .config
+/// What the widget needs to know about each source, never a secret, and which desktop origins
+/// may talk to it over the host bridge: `/widget/cardfile.json`, and the same written into the
+/// widget's page.
+pub(crate) fn runtime_config_json(config: &Config) -> Value {
+    let sources: Vec<_> = config
         .sources
         .iter()
         .map(|s| json!({"id": s.id, "kind": s.kind, "label": s.label, "options": s.options}))
         .collect();
-    let body = json!({ "sources": sources, "allowed_origins": proxy.config.allowed_origins });
-    let mut response = Json(body).into_response();
+    json!({ "sources": sources, "allowed_origins": config.allowed_origins })
+}
+
+/// `/widget/cardfile.json`.
+pub(crate) async fn runtime_config(State(proxy): State<Arc<Proxy>>) -> Response {
+    let mut response = Json(runtime_config_json(&proxy.config)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
@@ -53,51 +59,71 @@ pub(crate) async fn runtime_config(State(proxy): State<Arc<Proxy>>) -> Response 
     response
 }
 
-/// The widget page's Content-Security-Policy. Its `script-src` allows trunk's inline module
-/// loader by hash, so it is computed from `index.html` at start-up, and again whenever the
-/// file changes (a rebuild while the proxy runs).
+/// The widget's page and its Content-Security-Policy, both made from `index.html` at
+/// start-up and again whenever the file changes (a rebuild while the proxy runs). The page
+/// carries the runtime config as a JSON data block, so the widget's first search needs no
+/// round trip for it (the widget fetches `cardfile.json` when the block is absent, as under
+/// `trunk serve`); the policy's `script-src` allows trunk's inline module loader by hash.
 pub(crate) struct WidgetCsp {
     index: Option<PathBuf>,
     frame_ancestors: String,
-    cached: Mutex<(Option<SystemTime>, String)>,
+    config_block: String,
+    cached: Mutex<Cached>,
+}
+
+#[derive(Default)]
+struct Cached {
+    modified: Option<SystemTime>,
+    policy: String,
+    /// `index.html` with the config block; `None` if there is no readable file.
+    page: Option<Arc<str>>,
 }
 
 impl WidgetCsp {
-    pub(crate) fn new(widget_dir: Option<&Path>, allowed_origins: &[String]) -> Self {
+    pub(crate) fn new(config: &Config) -> Self {
         let frame_ancestors = std::iter::once("'self'")
-            .chain(allowed_origins.iter().map(String::as_str))
+            .chain(config.allowed_origins.iter().map(String::as_str))
             .collect::<Vec<_>>()
             .join(" ");
         let csp = WidgetCsp {
-            index: widget_dir.map(|d| d.join("index.html")),
+            index: config.widget_dir.as_deref().map(|d| d.join("index.html")),
             frame_ancestors,
-            cached: Mutex::new((None, String::new())),
+            config_block: config_block(&runtime_config_json(config)),
+            cached: Mutex::new(Cached::default()),
         };
         let _ = csp.policy();
         csp
     }
 
     fn policy(&self) -> String {
+        self.current(|c| c.policy.clone())
+    }
+
+    fn page(&self) -> Option<Arc<str>> {
+        self.current(|c| c.page.clone())
+    }
+
+    fn current<T>(&self, read: impl FnOnce(&Cached) -> T) -> T {
         let modified = self
             .index
             .as_ref()
             .and_then(|p| std::fs::metadata(p).ok())
             .and_then(|m| m.modified().ok());
         let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-        if cached.1.is_empty() || cached.0 != modified {
-            let html = self
-                .index
-                .as_ref()
-                .and_then(|p| std::fs::read_to_string(p).ok())
-                .unwrap_or_default();
-            let hashes = inline_script_hashes(&html);
+        if cached.policy.is_empty() || cached.modified != modified {
+            let html = self.index.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
+            let hashes = inline_script_hashes(html.as_deref().unwrap_or_default());
             tracing::debug!(
                 inline_scripts = hashes.len(),
                 "widget Content-Security-Policy computed"
             );
-            *cached = (modified, widget_policy(&hashes, &self.frame_ancestors));
+            *cached = Cached {
+                modified,
+                policy: widget_policy(&hashes, &self.frame_ancestors),
+                page: html.map(|html| with_block(&html, &self.config_block).into()),
+            };
         }
-        cached.1.clone()
+        read(&cached)
     }
 
     /// Other pages (the demo desktop): scripts and styles from files of this origin only,
@@ -108,6 +134,43 @@ impl WidgetCsp {
              frame-ancestors {}; base-uri 'none'; form-action 'none'; object-src 'none'",
             self.frame_ancestors
         )
+    }
+}
+
+/// The runtime config as a `<script type="application/json">` data block: never run (so the
+/// policy needs no hash for it), and escaped so no value can close the element early.
+fn config_block(config: &Value) -> String {
+    let json = config
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    format!(r#"<script id="cardfile-config" type="application/json">{json}</script>"#)
+}
+
+/// `html` with `block` at the end of its head (or at the start, if it has no `</head>`).
+fn with_block(html: &str, block: &str) -> String {
+    let at = html.to_ascii_lowercase().find("</head>").unwrap_or(0);
+    let mut page = String::with_capacity(html.len() + block.len());
+    page.push_str(&html[..at]);
+    page.push_str(block);
+    page.push_str(&html[at..]);
+    page
+}
+
+/// `/widget/` and `/widget/index.html`: the page with the runtime config in it, never a
+/// precompressed copy of the file (which has none).
+async fn widget_index(State(proxy): State<Arc<Proxy>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let is_page = path == "/widget/" || path == "/widget/index.html";
+    let readable = matches!(*request.method(), Method::GET | Method::HEAD);
+    match proxy.csp.page() {
+        Some(page) if is_page && readable => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            page.to_string(),
+        )
+            .into_response(),
+        _ => next.run(request).await,
     }
 }
 
@@ -287,11 +350,45 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));</sc
     }
 
     #[test]
+    fn the_page_carries_the_runtime_config_and_no_value_can_close_its_element() {
+        let hostile = r#"</script><script>alert(1)</script><!--"#;
+        let config = json!({"sources": [{"id": "x", "label": hostile}], "allowed_origins": []});
+        let page = with_block(TRUNK_RELEASE, &config_block(&config));
+        let start = page
+            .find(r#"<script id="cardfile-config" type="application/json">"#)
+            .unwrap();
+        let open_len = r#"<script id="cardfile-config" type="application/json">"#.len();
+        let end = start + page[start..].find("</script>").unwrap();
+        assert!(
+            page[end..].starts_with("</script></head>"),
+            "the block ends the head"
+        );
+        let data = &page[start + open_len..end];
+        assert!(!data.contains('<') && !data.contains('>'), "{data}");
+        let read: Value = serde_json::from_str(data).unwrap();
+        assert_eq!(read, config, "the block reads back as the config");
+        assert_eq!(
+            inline_script_hashes(&page).len(),
+            2,
+            "the loader and the data block are the page's only inline scripts"
+        );
+        assert_eq!(
+            page.replace(&page[start..end + "</script>".len()], ""),
+            TRUNK_RELEASE
+        );
+    }
+
+    #[test]
     fn the_widget_policy_allows_the_loader_by_hash_and_nothing_inline() {
         let dir = std::env::temp_dir().join(format!("cardfile-csp-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), TRUNK_RELEASE).unwrap();
-        let csp = WidgetCsp::new(Some(&dir), &["https://desk.example".to_owned()]);
+        let config = Config::parse(
+            &format!("widget_dir = {dir:?}\nallowed_origins = [\"https://desk.example\"]"),
+            &|_| None,
+        )
+        .unwrap();
+        let csp = WidgetCsp::new(&config);
         let policy = csp.policy();
         let hash = &inline_script_hashes(TRUNK_RELEASE)[0];
         assert!(policy.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}';")));
@@ -299,7 +396,7 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));</sc
         assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"));
         std::fs::write(dir.join("index.html"), "<script>changed()</script>").unwrap();
         // Coarse file times may not move within the test: force the re-read.
-        csp.cached.lock().unwrap().1.clear();
+        csp.cached.lock().unwrap().policy.clear();
         assert!(csp.policy().contains(&sha256_b64("changed()")));
         std::fs::remove_dir_all(&dir).unwrap();
     }

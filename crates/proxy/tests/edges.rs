@@ -226,14 +226,25 @@ async fn the_widget_page_has_a_strict_csp_with_the_loaders_hash() {
         dir.to_str().unwrap()
     );
     let stack = Stack::start(small_sim(), &settings, |sim| sources(sim, ""), demo_env()).await;
+    let runtime: serde_json::Value = stack.get("/widget/cardfile.json").await.json().await.unwrap();
     for path in ["/widget/", "/widget/index.html"] {
         let page = stack.get(path).await;
         assert_eq!(page.status(), 200, "{path}");
         assert_eq!(page.headers()["cache-control"], "no-cache");
+        assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
         let csp = page.headers()["content-security-policy"]
             .to_str()
             .unwrap()
             .to_owned();
+        // The runtime config is in the page, so the widget's first search needs no round trip.
+        let html = page.text().await.unwrap();
+        let open = r#"<script id="cardfile-config" type="application/json">"#;
+        let data = html
+            .split_once(open)
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .map(|(data, _)| data)
+            .unwrap_or_else(|| panic!("no config block in {html}"));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(data).unwrap(), runtime);
         assert!(
             csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}';")),
             "{csp}"
