@@ -148,9 +148,11 @@ fn config_block(config: &Value) -> String {
     format!(r#"<script id="cardfile-config" type="application/json">{json}</script>"#)
 }
 
-/// `html` with `block` at the end of its head (or at the start, if it has no `</head>`).
+/// `html` with `block` at the end of its head, or at the end of the document if a minifier
+/// left out the optional `</head>` (never before the doctype: that would switch the page to
+/// quirks mode).
 fn with_block(html: &str, block: &str) -> String {
-    let at = html.to_ascii_lowercase().find("</head>").unwrap_or(0);
+    let at = html.to_ascii_lowercase().find("</head>").unwrap_or(html.len());
     let mut page = String::with_capacity(html.len() + block.len());
     page.push_str(&html[..at]);
     page.push_str(block);
@@ -375,6 +377,12 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));</sc
         assert_eq!(
             page.replace(&page[start..end + "</script>".len()], ""),
             TRUNK_RELEASE
+        );
+        let headless = "<!doctype html><title>t</title><body></body>";
+        assert_eq!(
+            with_block(headless, "<x>"),
+            format!("{headless}<x>"),
+            "never before the doctype"
         );
     }
 
