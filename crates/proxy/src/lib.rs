@@ -41,7 +41,7 @@ pub(crate) struct Proxy {
     /// Token, login and CSRF calls, and forwarding for the sources without an `origin`.
     pub(crate) client: reqwest::Client,
     pub(crate) limiter: Option<limit::RateLimiter>,
-    pub(crate) csp: widget::WidgetCsp,
+    pub(crate) widget_page: widget::WidgetPage,
 }
 
 /// Builds the proxy's router. Fails when a credential's environment variable is missing, so
@@ -87,7 +87,7 @@ pub fn service(config: Config, env: &dyn Fn(&str) -> Option<String>) -> Result<g
     }
     let proxy = Arc::new(Proxy {
         limiter: limit::RateLimiter::new(config.rate_limit_per_minute),
-        csp: widget::WidgetCsp::new(&config),
+        widget_page: widget::WidgetPage::new(&config),
         config,
         upstreams,
         client,

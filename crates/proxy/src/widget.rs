@@ -64,7 +64,7 @@ pub(crate) async fn runtime_config(State(proxy): State<Arc<Proxy>>) -> Response 
 /// carries the runtime config as a JSON data block, so the widget's first search needs no
 /// round trip for it (the widget fetches `cardfile.json` when the block is absent, as under
 /// `trunk serve`); the policy's `script-src` allows trunk's inline module loader by hash.
-pub(crate) struct WidgetCsp {
+pub(crate) struct WidgetPage {
     index: Option<PathBuf>,
     frame_ancestors: String,
     config_block: String,
@@ -79,20 +79,20 @@ struct Cached {
     page: Option<Arc<str>>,
 }
 
-impl WidgetCsp {
+impl WidgetPage {
     pub(crate) fn new(config: &Config) -> Self {
         let frame_ancestors = std::iter::once("'self'")
             .chain(config.allowed_origins.iter().map(String::as_str))
             .collect::<Vec<_>>()
             .join(" ");
-        let csp = WidgetCsp {
+        let widget = WidgetPage {
             index: config.widget_dir.as_deref().map(|d| d.join("index.html")),
             frame_ancestors,
             config_block: config_block(&runtime_config_json(config)),
             cached: Mutex::new(Cached::default()),
         };
-        let _ = csp.policy();
-        csp
+        let _ = widget.policy();
+        widget
     }
 
     fn policy(&self) -> String {
@@ -160,19 +160,21 @@ fn with_block(html: &str, block: &str) -> String {
     page
 }
 
-/// `/widget/` and `/widget/index.html`: the page with the runtime config in it, never a
-/// precompressed copy of the file (which has none).
+/// `/widget/` and `/widget/index.html`: the page with the runtime config in it, never the
+/// file's precompressed copies, which lack it.
 async fn widget_index(State(proxy): State<Arc<Proxy>>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_page = path == "/widget/" || path == "/widget/index.html";
-    let readable = matches!(*request.method(), Method::GET | Method::HEAD);
-    match proxy.csp.page() {
-        Some(page) if is_page && readable => (
+    if !is_page || !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    match proxy.widget_page.page() {
+        Some(page) => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             page.to_string(),
         )
             .into_response(),
-        _ => next.run(request).await,
+        None => next.run(request).await,
     }
 }
 
@@ -292,9 +294,9 @@ async fn page_headers(State(proxy): State<Arc<Proxy>>, request: Request, next: N
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     if is_page {
         let csp = if path.starts_with("/widget/") {
-            proxy.csp.policy()
+            proxy.widget_page.policy()
         } else {
-            proxy.csp.other_pages()
+            proxy.widget_page.other_pages()
         };
         if let Ok(value) = HeaderValue::from_str(&csp) {
             headers.insert(header::CONTENT_SECURITY_POLICY, value);
@@ -396,16 +398,16 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));</sc
             &|_| None,
         )
         .unwrap();
-        let csp = WidgetCsp::new(&config);
-        let policy = csp.policy();
+        let widget = WidgetPage::new(&config);
+        let policy = widget.policy();
         let hash = &inline_script_hashes(TRUNK_RELEASE)[0];
         assert!(policy.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}';")));
         assert!(policy.contains("frame-ancestors 'self' https://desk.example;"));
         assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"));
         std::fs::write(dir.join("index.html"), "<script>changed()</script>").unwrap();
         // Coarse file times may not move within the test: force the re-read.
-        csp.cached.lock().unwrap().policy.clear();
-        assert!(csp.policy().contains(&sha256_b64("changed()")));
+        widget.cached.lock().unwrap().policy.clear();
+        assert!(widget.policy().contains(&sha256_b64("changed()")));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
