@@ -117,10 +117,16 @@ pub async fn load_config() -> Result<RuntimeConfig, String> {
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(CONFIG_ELEMENT_ID))
         .and_then(|e| e.text_content());
-    if let Some(text) = in_page {
-        return serde_json::from_slice(text.as_bytes())
-            .map_err(|e| format!("the cardfile config in the page is not valid: {e}"));
-    }
+    let (text, from) = match in_page {
+        Some(text) => (text, "the page's #cardfile-config"),
+        None => (fetch_config().await?, CONFIG_URL),
+    };
+    // `from_slice`, not `from_str` or `response.json()` (which uses the `str` reader): a
+    // second copy of the parser next to the slice reader every provider response already uses.
+    serde_json::from_slice(text.as_bytes()).map_err(|e| format!("{from} is not a valid cardfile config: {e}"))
+}
+
+async fn fetch_config() -> Result<String, String> {
     let response = Request::get(CONFIG_URL)
         .send()
         .await
@@ -128,13 +134,9 @@ pub async fn load_config() -> Result<RuntimeConfig, String> {
     if !response.ok() {
         return Err(format!("cannot load {CONFIG_URL}: HTTP {}", response.status()));
     }
-    // Not `response.json()`: that parses with serde_json's `str` reader, a second copy of the
-    // parser next to the slice reader every provider response already uses.
-    let text = response
+    response
         .text()
         .await
-        .map_err(|e| format!("{CONFIG_URL} is not a valid cardfile config: {e}"))?;
-    serde_json::from_slice(text.as_bytes())
         .map_err(|e| format!("{CONFIG_URL} is not a valid cardfile config: {e}"))
 }
 
