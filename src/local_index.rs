@@ -3,7 +3,7 @@
 //! costs one pass of `contains` over prepared strings. A finished index is kept in
 //! `localStorage`, so a reload starts from it and asks the provider only for what changed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cardfile_core::matching::{haystack, matches_prepared, words};
 use cardfile_core::{Contact, Page, PageToken, Query};
@@ -44,15 +44,12 @@ impl LocalIndex {
     /// the provider now reports as deleted is removed. (A deleted contact's `updated_at` is
     /// then not held, so later refreshes may list it again: it is removed again, harmlessly.)
     pub fn apply_changes(&mut self, changed: Vec<Contact>) {
-        let deleted: std::collections::HashSet<String> = changed
-            .iter()
-            .filter(|c| c.deleted_at.is_some())
-            .map(|c| c.id.clone())
-            .collect();
+        let (deleted, changed): (Vec<Contact>, Vec<Contact>) =
+            changed.into_iter().partition(|c| c.deleted_at.is_some());
         if !deleted.is_empty() {
-            self.entries.retain(|(_, c)| !deleted.contains(&c.id));
+            let gone: HashSet<&str> = deleted.iter().map(|c| c.id.as_str()).collect();
+            self.entries.retain(|(_, c)| !gone.contains(c.id.as_str()));
         }
-        let changed: Vec<Contact> = changed.into_iter().filter(|c| c.deleted_at.is_none()).collect();
         let mut position: HashMap<String, usize> = self
             .entries
             .iter()
