@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::auth::{AuthFailure, CsrfSession, Grant};
 use crate::routes::{self, Refusal};
-use crate::upstream::SendError;
+use crate::upstream::{Origin, SendError};
 use crate::{Proxy, Upstream};
 
 /// Response headers worth passing back to the widget; everything else (cookies, CSRF
@@ -137,7 +137,7 @@ pub(crate) async fn forward(proxy: Arc<Proxy>, request: axum::extract::Request) 
         Bytes::new()
     };
     let target = match &upstream.origin {
-        Some(origin) => Target::Lean(origin.target(raw_path, uri.query())),
+        Some(origin) => Target::Lean(origin, origin.target(raw_path, uri.query())),
         None => {
             let mut url = format!("{}{}", source.base_url, raw_path);
             if let Some(query) = uri.query() {
@@ -187,10 +187,10 @@ fn origin_allowed(headers: &HeaderMap, allowed_origins: &[String], allowed_hosts
     host_trusted && authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
 }
 
-/// Where a call goes: a target on the source's origin (None if it could not be built,
-/// which fails the call as reqwest failed an unusable URL), or a URL for reqwest.
-enum Target {
-    Lean(Option<PathAndQuery>),
+/// Where a call goes: the source's origin and a target on it (None if it could not be
+/// built, which fails the call as reqwest failed an unusable URL), or a URL for reqwest.
+enum Target<'a> {
+    Lean(&'a Origin, Option<PathAndQuery>),
     Reqwest(String),
 }
 
@@ -201,7 +201,7 @@ struct Call<'a> {
     proxy: &'a Proxy,
     upstream: &'a Upstream,
     method: &'a Method,
-    target: Target,
+    target: Target<'a>,
     content_type: Option<&'a HeaderValue>,
     body: Bytes,
     write: bool,
@@ -305,8 +305,8 @@ impl Call<'_> {
         };
         let timeout = Duration::from_millis(self.proxy.config.timeout_ms);
         match &self.target {
-            Target::Lean(target) => {
-                let (Some(origin), Some(target)) = (&self.upstream.origin, target.clone()) else {
+            Target::Lean(origin, target) => {
+                let Some(target) = target.clone() else {
                     return Err(unreachable());
                 };
                 let mut request = Request::new(http_body_util::Full::new(body));
